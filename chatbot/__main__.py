@@ -1,0 +1,5 @@
+"""Entry point for `python -m chatbot`."""
+
+from chatbot.cli import main
+
+raise SystemExit(main())

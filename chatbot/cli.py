@@ -1,0 +1,120 @@
+"""The `rehearse` command line: parses arguments and hands each command to its shell."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from chatbot import __version__
+from chatbot.errors import RehearseError
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="where sessions are saved (default: $REHEARSE_HOME, else the platform's data folder)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="rehearse",
+        description="Rehearse the conversations that come before a job.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"rehearse {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    practice = sub.add_parser("practice", parents=[common], help="hold a practice conversation")
+    practice.add_argument("--persona", metavar="ID", help="who to talk to (see `rehearse personas`)")
+    practice.add_argument("--seed", type=int, help="fix the persona's choices (same seed, same replies)")
+    practice.add_argument("--plain", action="store_true", help="line mode: one turn per input line")
+    practice.add_argument("--json", action="store_true", help="with --plain: one JSON object per turn")
+
+    personas = sub.add_parser("personas", parents=[common], help="list the personas")
+    personas.add_argument("--json", action="store_true")
+
+    sessions = sub.add_parser("sessions", parents=[common], help="list saved sessions")
+    sessions.add_argument("--json", action="store_true")
+
+    replay = sub.add_parser("replay", parents=[common], help="replay a saved session")
+    replay.add_argument("session", type=int, metavar="SESSION")
+    replay.add_argument("--plain", action="store_true", help="print the annotated transcript")
+
+    validate = sub.add_parser("validate", parents=[common], help="check dialogue files")
+    validate.add_argument("paths", nargs="*", metavar="PATH")
+
+    sub.add_parser("train", parents=[common], help="build the intent model in models/")
+
+    evaluate = sub.add_parser("eval", parents=[common], help="measure the intent model")
+    evaluate.add_argument("file", nargs="?", metavar="FILE", help="a labelled YAML file")
+    evaluate.add_argument("--cv", type=int, metavar="K", help="k-fold cross-validation instead")
+    evaluate.add_argument("--json", action="store_true")
+
+    data = sub.add_parser("data", parents=[common], help="inspect the training data")
+    data_sub = data.add_subparsers(dest="data_command", metavar="WHAT", required=True)
+    examples = data_sub.add_parser("examples", parents=[common], help="every (text, intent) pair")
+    examples.add_argument("--json", action="store_true")
+
+    schema = sub.add_parser("schema", parents=[common], help="write the dialogue JSON Schemas")
+    schema.add_argument("--check", action="store_true", help="exit 1 if they are out of date")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if getattr(args, "data_dir", None):
+        os.environ["REHEARSE_HOME"] = args.data_dir
+    try:
+        return _dispatch(args)
+    except RehearseError as exc:
+        sys.stderr.write(f"rehearse: error: {exc.message}\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`| head`): nothing left to say, and nothing to complain about.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from chatbot.shells.output import Printer
+
+    out = Printer()
+    command = args.command
+    if command in (None, "practice") and not getattr(args, "plain", False):
+        from chatbot.shells.commands import cmd_tui
+
+        return cmd_tui(args)
+    if command == "practice":
+        from chatbot.shells.commands import cmd_practice_plain
+
+        return cmd_practice_plain(args.persona, args.seed, args.json, out)
+    if command == "personas":
+        from chatbot.shells.commands import cmd_personas
+
+        return cmd_personas(args.json, out)
+    if command == "sessions":
+        from chatbot.shells.commands import cmd_sessions
+
+        return cmd_sessions(args.json, out)
+    if command == "replay":
+        from chatbot.shells.commands import cmd_replay
+
+        return cmd_replay(args.session, args.plain, out)
+    from chatbot.shells import authoring
+
+    if command == "validate":
+        return authoring.cmd_validate(args.paths, out)
+    if command == "train":
+        return authoring.cmd_train(out)
+    if command == "eval":
+        return authoring.cmd_eval(args.file, args.cv, args.json, out)
+    if command == "data":
+        return authoring.cmd_examples(args.json, out)
+    if command == "schema":
+        return authoring.cmd_schema(args.check, out)
+    raise RehearseError(f"unknown command {command!r}", exit_code=2)

@@ -1,0 +1,1 @@
+"""Dialogue data: the YAML formats, their loading and their checks (no engine imports)."""

@@ -1,0 +1,149 @@
+"""Typed, frozen models of the dialogue YAML: intents, slots and personas."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from pydantic import StringConstraints as Str
+
+Id = Annotated[StrictStr, Str(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+Text = Annotated[StrictStr, Str(min_length=1, max_length=4000)]
+Variants = Annotated[tuple[Text, ...], Field(min_length=1)]
+OptionalVariants = tuple[Text, ...]
+Pattern = Annotated[tuple[Mapping[StrictStr, Any], ...], Field(min_length=1)]
+Scenario = Literal[
+    "informal_interview",
+    "internal_soft_interview",
+    "external_soft_interview",
+    "informational_interview",
+    "networking_meeting",
+]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Intent(Frozen):
+    id: Id
+    description: Text
+    parent: Id | None = None
+    examples: Variants
+    patterns: tuple[Pattern, ...] = ()
+
+
+class IntentsFile(Frozen):
+    """A file of dialogues/nlu/: intents and their training examples."""
+
+    version: Literal[1]
+    intents: Annotated[tuple[Intent, ...], Field(min_length=1)]
+
+
+class Slot(Frozen):
+    intents: Annotated[tuple[Id, ...], Field(min_length=1)]
+    take: Literal["last", "rest"]
+    patterns: Annotated[tuple[Pattern, ...], Field(min_length=1)]
+    title_case: StrictBool = False
+    reflect: StrictBool = False
+    max_words: Annotated[StrictInt, Field(ge=1, le=30)] = 12
+
+
+class SlotsFile(Frozen):
+    """dialogues/slots.yaml: what the persona remembers from the user's turns."""
+
+    version: Literal[1]
+    slots: Mapping[Id, Slot]
+
+
+class PersonaInfo(Frozen):
+    id: Id
+    name: Text
+    role: Text
+    scenario: Scenario
+    brief: Text
+    setting: Text
+    style: Text
+    expected_minutes: Annotated[StrictInt, Field(ge=1, le=240)]
+
+
+class Advance(Frozen):
+    """When a stage is done: see dialogues/README.md, "How a turn is answered"."""
+
+    when_any: tuple[Id, ...] = ()
+    min_turns: Annotated[StrictInt, Field(ge=0)] = 0
+    max_turns: Annotated[StrictInt, Field(ge=1)] | None = None
+    tree_done: StrictBool = False
+    yield_after_questions: Annotated[StrictInt, Field(ge=1)] | None = None
+
+
+class Branch(Frozen):
+    intents: Annotated[tuple[Id, ...], Field(min_length=1)]
+    reply: Variants
+    next: Id | None
+
+
+class Default(Frozen):
+    reply: Variants
+    next: Id | None
+
+
+class Node(Frozen):
+    """One question of the persona's, the answers it expects, and where each leads."""
+
+    ask: Variants
+    expects: Annotated[tuple[Id, ...], Field(min_length=1)]
+    branches: tuple[Branch, ...] = ()
+    default: Default
+
+    def branch_for(self, intent: str) -> Branch | Default:
+        for branch in self.branches:
+            if intent in branch.intents:
+                return branch
+        return self.default
+
+
+class Tree(Frozen):
+    start: Id
+    nodes: Annotated[Mapping[Id, Node], Field(min_length=1)]
+
+
+class Stage(Frozen):
+    enter: OptionalVariants = ()
+    replies: Mapping[Id, Variants] = Field(default_factory=dict)
+    advance: Advance
+    tree: Tree | None = None
+    resume: OptionalVariants = ()
+    detours: tuple[Id, ...] = ()
+    more: OptionalVariants = ()
+
+
+class Stages(Frozen):
+    greeting: Stage
+    small_talk: Stage
+    questions: Stage
+    interviewee_questions: Stage
+    wrap_up: Stage
+
+    def get(self, name: str) -> Stage:
+        stage: Stage = getattr(self, name)
+        return stage
+
+
+class Persona(Frozen):
+    """A personas/*.yaml file: who the persona is and everything they can say."""
+
+    version: Literal[1]
+    persona: PersonaInfo
+    leave_on: tuple[Id, ...] = ("goodbye",)
+    opening: Variants
+    replies: Mapping[Id, Variants]
+    silence: Variants
+    fallback: Variants
+    closing: Variants
+    stages: Stages
+
+    @property
+    def id(self) -> str:
+        return self.persona.id

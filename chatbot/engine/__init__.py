@@ -1,0 +1,1 @@
+"""The conversation engine: pure Python, no user-interface imports."""

@@ -1,0 +1,211 @@
+"""The conversation engine: one user turn in, the persona's lines out, the same for the same seed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from chatbot.dialogue.contract import ENDED, OUT_OF_SCOPE, is_question_intent
+from chatbot.dialogue.models import Node, Persona, Stage
+from chatbot.engine.conversation import Conversation
+from chatbot.engine.nlu import Understanding
+from chatbot.engine.persona import Voice
+from chatbot.engine.turns import Turn
+from chatbot.dialogue.loader import Catalog
+
+Understand = Callable[[str], Understanding]
+_REPAIR = frozenset({OUT_OF_SCOPE, "ask_clarify", "unsure"})
+
+
+def clean_input(text: str) -> str:
+    """The text as typed, less what cannot be stored: lone surrogates become U+FFFD."""
+    return text.encode("utf-8", "replace").decode("utf-8") if not text.isascii() else text
+
+
+@dataclass
+class _StageState:
+    turns: int = 0
+    seen: set[str] = field(default_factory=set)
+    questions: int = 0
+
+
+class Engine:
+    """Holds one conversation with one persona; knows nothing of screens or storage."""
+
+    def __init__(self, persona: Persona, catalog: Catalog, understand: Understand, seed: int) -> None:
+        self.persona = persona
+        self.catalog = catalog
+        self._understand = understand
+        self.seed = seed
+        self.voice = Voice(persona, catalog, seed)
+        self.conversation = Conversation()
+        self.turns: list[Turn] = []
+        self._stage_state = _StageState()
+        tree = persona.stages.questions.tree
+        self.node: str | None = None
+        self._tree_start = tree.start if tree else None
+        self.nodes_done: list[str] = []
+        self.tree_done = False
+
+    @property
+    def stage(self) -> str:
+        return self.conversation.stage
+
+    @property
+    def ended(self) -> bool:
+        return self.conversation.ended
+
+    @property
+    def memory(self) -> dict[str, str]:
+        return self.voice.memory
+
+    def start(self) -> list[Turn]:
+        """The persona's opening line(s)."""
+        if self.turns:
+            return []
+        return [self._persona(self.voice.say("opening", self.persona.opening), "opening", "opening")]
+
+    def say(self, text: str) -> list[Turn]:
+        """Take one user turn; return it and the persona's answer, in order."""
+        if self.ended:
+            raise RuntimeError("the conversation has ended")
+        first = len(self.turns)
+        if not self.turns:
+            self.start()
+        text = clean_input(text)
+        understood = self._understand(text)
+        self.memory.update(understood.slots)
+        self.turns.append(
+            Turn(
+                index=len(self.turns),
+                speaker="user",
+                text=text,
+                stage=self.stage,
+                intent=understood.intent,
+                confidence=understood.confidence,
+                node=self.node,
+                meta={
+                    "source": understood.source,
+                    "predicted": understood.predicted,
+                    "slots": dict(understood.slots),
+                },
+            )
+        )
+        self._respond(understood.intent, text)
+        return self.turns[first:]
+
+    # The rules below are the ones dialogues/README.md describes under "How a turn is answered".
+
+    def _respond(self, intent: str, text: str) -> None:
+        stage_name = self.stage
+        stage = self.persona.stages.get(stage_name)
+        state = self._stage_state
+        state.turns += 1
+        state.seen.update(self.catalog.lineage(intent))
+        if is_question_intent(intent):
+            state.questions += 1
+        if stage_name != "wrap_up" and set(self.catalog.lineage(intent)) & set(self.persona.leave_on):
+            self._change_stage(leave=True)
+            return
+        if not text.strip():
+            self._persona(self.voice.say("silence", self.persona.silence), "reply", "silence")
+        elif stage_name == "questions" and self.node is not None:
+            self._answer_node(stage, intent)
+        else:
+            self._reply(stage_name, stage, intent)
+        if self._stage_done(stage_name, stage):
+            self._change_stage()
+        elif stage_name == "interviewee_questions" and is_question_intent(intent) and stage.more:
+            key = f"stages.{stage_name}.more"
+            self._persona(self.voice.say(key, stage.more), "more", key)
+
+    def _reply(self, stage_name: str, stage: Stage, intent: str) -> None:
+        line, key = self.voice.reply(stage_name, stage, intent)
+        self._persona(line, "reply", key)
+
+    def _answer_node(self, stage: Stage, intent: str) -> None:
+        assert self.node is not None and stage.tree is not None
+        node = stage.tree.nodes[self.node]
+        lineage = self.catalog.lineage(intent)
+        branch = next((b for b in node.branches if set(b.intents) & set(lineage)), None)
+        detour = is_question_intent(intent) or intent in _REPAIR or intent in stage.detours
+        if branch is None and detour:
+            # A detour: answer it, then put the same question again.
+            self._reply("questions", stage, intent)
+            if self._stage_done("questions", stage):
+                return
+            if is_question_intent(intent) and stage.resume:
+                key = "stages.questions.resume"
+                self._persona(self.voice.say(key, stage.resume), "resume", key)
+            self._ask(self.node, node)
+            return
+        chosen = branch or node.default
+        base = f"stages.questions.tree.nodes.{self.node}"
+        key = f"{base}.branches.{node.branches.index(branch)}" if branch else f"{base}.default"
+        self._persona(self.voice.say(key, chosen.reply), "reply", key)
+        self.nodes_done.append(self.node)
+        self.node = chosen.next
+        if self.node is None:
+            self.tree_done = True
+        elif not self._stage_done("questions", stage):
+            self._ask(self.node, stage.tree.nodes[self.node])
+
+    def _ask(self, node_id: str, node: Node) -> None:
+        key = f"stages.questions.tree.nodes.{node_id}.ask"
+        self._persona(self.voice.say(key, node.ask), "ask", key)
+
+    def _stage_done(self, stage_name: str, stage: Stage) -> bool:
+        rule, state = stage.advance, self._stage_state
+        if rule.max_turns is not None and state.turns >= rule.max_turns:
+            return True
+        if stage_name == "questions":
+            if rule.tree_done and self.tree_done:
+                return True
+            if rule.yield_after_questions and state.questions >= rule.yield_after_questions:
+                return True
+        return state.turns >= rule.min_turns and bool(state.seen & set(rule.when_any))
+
+    def _change_stage(self, leave: bool = False) -> None:
+        before = self.stage
+        skipped: list[str] = []
+        if before == "questions" and not self.tree_done:
+            skipped = self._nodes_left()
+        self.node = None
+        known = len(self.conversation.skipped)
+        after = self.conversation.leave() if leave else self.conversation.advance()
+        skipped += self.conversation.skipped[known:]
+        self._stage_state = _StageState()
+        if after == ENDED:
+            self._persona(self.voice.say("closing", self.persona.closing), "closing", "closing")
+            return
+        stage = self.persona.stages.get(after)
+        meta: dict[str, Any] = {"from": before}
+        if skipped:
+            meta["skipped"] = skipped
+        if stage.enter:
+            key = f"stages.{after}.enter"
+            self._persona(self.voice.say(key, stage.enter), "enter", key, meta)
+        if after == "questions" and self._tree_start is not None and stage.tree is not None:
+            self.node = self._tree_start
+            self._ask(self.node, stage.tree.nodes[self.node])
+
+    def _nodes_left(self) -> list[str]:
+        tree = self.persona.stages.questions.tree
+        if tree is None:
+            return []
+        return [n for n in tree.nodes if n not in self.nodes_done]
+
+    def _persona(
+        self, text: str, kind: str, key: str, extra: dict[str, Any] | None = None
+    ) -> Turn:
+        turn = Turn(
+            index=len(self.turns),
+            speaker="persona",
+            text=text,
+            stage=self.stage,
+            node=self.node,
+            meta={"kind": kind, "key": key, **(extra or {})},
+        )
+        self.turns.append(turn)
+        return turn

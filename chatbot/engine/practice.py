@@ -1,0 +1,108 @@
+"""A practice session: a persona, the intent model and the engine, saved turn by turn."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from chatbot import __version__, paths
+from chatbot.dialogue.loader import Catalog, load_persona_file, load_slots, persona_files
+from chatbot.dialogue.models import Persona
+from chatbot.engine.engine import Engine
+from chatbot.engine.nlu import IntentClassifier
+from chatbot.engine.store import Store
+from chatbot.engine.training import Progress, is_current, read_fingerprint, train
+from chatbot.engine.turns import Turn
+from chatbot.errors import RehearseError
+
+
+def ensure_model(progress: Progress | None = None) -> Path:
+    """The model folder, trained first if it is missing or older than the dialogue data."""
+    model_dir = paths.model_dir()
+    if not is_current(model_dir, paths.dialogues_dir(), paths.model_config_path()):
+        train(paths.dialogues_dir(), paths.model_config_path(), model_dir, progress)
+    return model_dir
+
+
+def load_classifier(progress: Progress | None = None) -> IntentClassifier:
+    model_dir = ensure_model(progress)
+    fingerprint = read_fingerprint(model_dir)
+    assert fingerprint is not None
+    slots = load_slots(paths.dialogues_dir(), Catalog(fingerprint.parents))
+    return IntentClassifier.load(model_dir, slots)
+
+
+def persona_ids(root: Path | None = None) -> list[str]:
+    return [p.stem for p in persona_files(root or paths.dialogues_dir())]
+
+
+def persona_path(persona_id: str, root: Path | None = None) -> Path:
+    root = root or paths.dialogues_dir()
+    path = root / "personas" / f"{persona_id}.yaml"
+    if persona_id not in persona_ids(root):
+        known = ", ".join(persona_ids(root)) or "none"
+        raise RehearseError(f"unknown persona {persona_id!r} (known: {known})")
+    return path
+
+
+def load_persona(persona_id: str, catalog: Catalog) -> Persona:
+    root = paths.dialogues_dir()
+    path = persona_path(persona_id, root)
+    slot_names = set(load_slots(root, catalog))
+    return load_persona_file(path, catalog, slot_names)
+
+
+def dialogue_hash(persona_id: str) -> str:
+    """What a session's replies depend on besides the model: its persona file and the slots."""
+    root = paths.dialogues_dir()
+    digest = hashlib.sha256()
+    for path in (persona_path(persona_id, root), root / "slots.yaml"):
+        if path.exists():
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def new_seed() -> int:
+    return secrets.randbelow(2**31)
+
+
+@dataclass
+class Practice:
+    """An engine whose every exchange is committed to the store before it is shown."""
+
+    engine: Engine
+    store: Store
+    session_id: int
+
+    @classmethod
+    def begin(
+        cls,
+        store: Store,
+        persona: Persona,
+        classifier: IntentClassifier,
+        seed: int,
+    ) -> Practice:
+        engine = Engine(persona, classifier.catalog, classifier.understand, seed)
+        session_id = store.create(
+            persona=persona.id,
+            scenario=persona.persona.scenario,
+            seed=seed,
+            dialogue_hash=dialogue_hash(persona.id),
+            model_hash=classifier.model_hash,
+            app_version=__version__,
+        )
+        return cls(engine, store, session_id)
+
+    def start(self) -> list[Turn]:
+        return self._commit(self.engine.start)
+
+    def say(self, text: str) -> list[Turn]:
+        return self._commit(lambda: self.engine.say(text))
+
+    def _commit(self, step: Callable[[], list[Turn]]) -> list[Turn]:
+        turns = step()
+        self.store.append(self.session_id, turns, self.engine.stage, self.engine.ended)
+        return turns

@@ -1,0 +1,269 @@
+"""Saved sessions in SQLite: WAL, one transaction per turn, private to the user."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from chatbot.engine.turns import Turn
+from chatbot.errors import RehearseError
+
+DB_NAME = "sessions.db"
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE sessions (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    started TEXT NOT NULL,
+    persona TEXT NOT NULL,
+    scenario TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    dialogue_hash TEXT NOT NULL,
+    model_hash TEXT NOT NULL,
+    app_version TEXT NOT NULL,
+    stage TEXT NOT NULL,
+    ended INTEGER NOT NULL DEFAULT 0,
+    parent_id INTEGER REFERENCES sessions(id) ON DELETE SET NULL,
+    parent_turn INTEGER
+);
+CREATE TABLE turns (
+    session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    speaker TEXT NOT NULL CHECK (speaker IN ('user', 'persona')),
+    text TEXT NOT NULL,
+    stage TEXT NOT NULL,
+    intent TEXT,
+    confidence REAL,
+    node TEXT,
+    meta TEXT NOT NULL DEFAULT '{}',
+    at TEXT NOT NULL,
+    PRIMARY KEY (session_id, idx)
+) WITHOUT ROWID;
+CREATE INDEX sessions_started ON sessions (started DESC);
+"""
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    id: int
+    uid: str
+    started: str
+    persona: str
+    scenario: str
+    seed: int
+    dialogue_hash: str
+    model_hash: str
+    app_version: str
+    stage: str
+    ended: bool
+    turns: int
+    parent_id: int | None = None
+    parent_turn: int | None = None
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def private_dir(path: Path) -> Path:
+    """Create the data directory readable by its owner only (sessions hold personal details)."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(path, 0o700)
+    return path
+
+
+class Store:
+    """One SQLite file of sessions and their turns."""
+
+    def __init__(self, directory: Path) -> None:
+        try:
+            private_dir(directory)
+        except OSError as exc:
+            raise RehearseError(f"cannot use {directory} for sessions: {exc.strerror}") from None
+        self.path = directory / DB_NAME
+        if not self.path.exists():
+            # Made 0600 before SQLite opens it; its -wal and -shm files inherit the mode.
+            os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
+        os.chmod(self.path, 0o600)
+        try:
+            self._db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+            self._db.row_factory = sqlite3.Row
+            self._check_ours()  # before anything writes to a file that may not be ours
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise self._damaged(exc) from None
+
+    def _damaged(self, exc: Exception) -> RehearseError:
+        return RehearseError(
+            f"{self.path} is not a readable Rehearse session store ({exc}). It was left as it is;"
+            " move it aside to start a new one."
+        )
+
+    def _check_ours(self) -> None:
+        found = self._db.execute("PRAGMA user_version").fetchone()[0]
+        tables = self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if found == 0 and tables:
+            raise RehearseError(
+                f"{self.path} holds tables that are not Rehearse sessions; it was left as"
+                " it is. Use another --data-dir or move it aside."
+            )
+        if found > SCHEMA_VERSION:
+            raise RehearseError(
+                f"{self.path} was written by a newer Rehearse (schema {found}); upgrade to open it."
+            )
+
+    def _migrate(self) -> None:
+        with self._transaction():
+            found = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if found == 0:
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def create(
+        self,
+        persona: str,
+        scenario: str,
+        seed: int,
+        dialogue_hash: str,
+        model_hash: str,
+        app_version: str,
+        parent: tuple[int, int] | None = None,
+    ) -> int:
+        with self._write():
+            cursor = self._db.execute(
+                "INSERT INTO sessions (uid, started, persona, scenario, seed, dialogue_hash,"
+                " model_hash, app_version, stage, parent_id, parent_turn)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'greeting', ?, ?)",
+                (
+                    uuid.uuid4().hex,
+                    now(),
+                    persona,
+                    scenario,
+                    seed,
+                    dialogue_hash,
+                    model_hash,
+                    app_version,
+                    *(parent or (None, None)),
+                ),
+            )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        try:
+            with self._transaction():
+                yield
+        except sqlite3.OperationalError as exc:
+            if "full" in str(exc) or "disk" in str(exc):
+                raise RehearseError(
+                    f"the disk holding {self.path} is full: this turn was not saved;"
+                    " everything before it is safe"
+                ) from None
+            raise
+        except sqlite3.DatabaseError as exc:
+            raise self._damaged(exc) from None
+
+    def append(self, session_id: int, turns: Iterable[Turn], stage: str, ended: bool) -> None:
+        """Save one exchange (the user's turn and the persona's answer) in one transaction."""
+        at = now()
+        with self._write():
+            self._db.executemany(
+                "INSERT INTO turns (session_id, idx, speaker, text, stage, intent, confidence,"
+                " node, meta, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        session_id,
+                        t.index,
+                        t.speaker,
+                        t.text,
+                        t.stage,
+                        t.intent,
+                        t.confidence,
+                        t.node,
+                        json.dumps(t.meta, ensure_ascii=False),
+                        at,
+                    )
+                    for t in turns
+                ],
+            )
+            self._db.execute(
+                "UPDATE sessions SET stage = ?, ended = ? WHERE id = ?", (stage, int(ended), session_id)
+            )
+
+    def _select_sessions(self, where: str = "", args: tuple[Any, ...] = ()) -> list[SessionInfo]:
+        try:
+            rows = self._db.execute(
+                "SELECT s.*, (SELECT count(*) FROM turns t WHERE t.session_id = s.id) AS turns"
+                f" FROM sessions s {where} ORDER BY s.started DESC, s.id DESC",
+                args,
+            ).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise self._damaged(exc) from None
+        return [
+            SessionInfo(**{**dict(row), "ended": bool(row["ended"])}) for row in rows
+        ]
+
+    def sessions(self) -> list[SessionInfo]:
+        """Every saved session, newest first."""
+        return self._select_sessions()
+
+    def session(self, session_id: int) -> SessionInfo:
+        found = self._select_sessions("WHERE s.id = ?", (session_id,))
+        if not found:
+            raise RehearseError(f"no session {session_id} (see `rehearse sessions`)")
+        return found[0]
+
+    def turns(self, session_id: int) -> list[Turn]:
+        self.session(session_id)
+        try:
+            rows = self._db.execute(
+                "SELECT * FROM turns WHERE session_id = ? ORDER BY idx", (session_id,)
+            ).fetchall()
+            return [
+                Turn(
+                    index=row["idx"],
+                    speaker=row["speaker"],
+                    text=row["text"],
+                    stage=row["stage"],
+                    intent=row["intent"],
+                    confidence=row["confidence"],
+                    node=row["node"],
+                    meta=json.loads(row["meta"]),
+                )
+                for row in rows
+            ]
+        except (sqlite3.DatabaseError, ValueError) as exc:
+            raise self._damaged(exc) from None

@@ -1,0 +1,10 @@
+"""The one error type every layer raises for problems a user can fix."""
+
+
+class RehearseError(Exception):
+    """A problem with input, data or state, worded for the person who can fix it."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.exit_code = exit_code

@@ -1,0 +1,87 @@
+"""The practice, personas, sessions and replay commands of the line shell."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from chatbot import paths
+from chatbot.dialogue.loader import Catalog, load_persona_file, load_slots
+from chatbot.engine.practice import (
+    Practice,
+    load_classifier,
+    load_persona,
+    new_seed,
+    persona_ids,
+    persona_path,
+)
+from chatbot.engine.store import Store
+from chatbot.engine.training import read_fingerprint
+from chatbot.errors import RehearseError
+from chatbot.shells import plain, records
+from chatbot.shells.output import Printer, progress_to_stderr
+
+
+def _store() -> Store:
+    return Store(paths.sessions_dir())
+
+
+def cmd_practice_plain(persona_id: str | None, seed: int | None, as_json: bool, out: Printer) -> int:
+    if persona_id is None:
+        raise RehearseError("line mode needs --persona ID (see `rehearse personas`)", exit_code=2)
+    persona_path(persona_id)  # an unknown persona fails before any slow work
+    classifier = load_classifier(progress_to_stderr("training the intent model (first run)"))
+    persona = load_persona(persona_id, classifier.catalog)
+    with _store() as store:
+        practice = Practice.begin(store, persona, classifier, new_seed() if seed is None else seed)
+        return plain.run(practice, as_json, out)
+
+
+def _catalog() -> Catalog:
+    """The intent ids, from the trained model when there is one (no need to parse examples)."""
+    found = read_fingerprint(paths.model_dir())
+    if found is not None:
+        return Catalog(found.parents)
+    from chatbot.dialogue.loader import catalog_of, load_intents
+
+    return catalog_of(load_intents(paths.dialogues_dir()))
+
+
+def cmd_personas(as_json: bool, out: Printer) -> int:
+    root = paths.dialogues_dir()
+    catalog = _catalog()
+    slot_names = set(load_slots(root, catalog))
+    personas = [load_persona_file(persona_path(i, root), catalog, slot_names) for i in persona_ids(root)]
+    infos = [p.persona for p in personas]
+    if as_json:
+        out.json([info.model_dump() for info in infos])
+        return 0
+    out.table(
+        [[i.id, i.name, i.role, i.scenario, f"{i.expected_minutes} min"] for i in infos],
+        ["id", "name", "role", "scenario", "length"],
+    )
+    return 0
+
+
+def cmd_sessions(as_json: bool, out: Printer) -> int:
+    with _store() as store:
+        return records.list_sessions(store, as_json, out)
+
+
+def cmd_replay(session_id: int, as_plain: bool, out: Printer) -> int:
+    with _store() as store:
+        info = store.session(session_id)
+        name = info.persona
+        try:
+            name = load_persona(info.persona, _catalog()).persona.name
+        except RehearseError:
+            pass  # the persona may have been removed since; the transcript still stands
+        return records.replay_plain(store, session_id, name, out)
+
+
+def cmd_tui(args: argparse.Namespace) -> int:
+    sys.stderr.write(
+        "The full-screen app is not built yet; for now use line mode:\n"
+        "  rehearse personas\n  rehearse practice --plain --persona ID\n"
+    )
+    return 2

@@ -1,0 +1,46 @@
+"""Line mode: one user turn per input line, the persona's lines printed as `Name: text`."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from chatbot.engine.practice import Practice
+from chatbot.engine.turns import Turn
+from chatbot.shells.output import Printer, err
+
+
+def read_lines(stream: BinaryIO) -> Iterator[str]:
+    """Input lines as typed, whatever the bytes: invalid UTF-8 is replaced, never fatal."""
+    for raw in stream:
+        yield raw.decode("utf-8", "replace").removesuffix("\n").removesuffix("\r")
+
+
+def run(practice: Practice, as_json: bool, out: Printer | None = None) -> int:
+    out = out or Printer()
+    name = practice.engine.persona.persona.name
+    interactive = sys.stdin.isatty()
+
+    def show(turns: list[Turn]) -> None:
+        for turn in turns:
+            if as_json:
+                out.json(turn.to_json())
+            elif turn.speaker == "persona":
+                out.line(f"{name}: {turn.text}")
+
+    if interactive and not as_json:
+        info = practice.engine.persona.persona
+        err(f"{info.name}, {info.role}. {info.brief}")
+        err("Type your lines; an empty line is a pause; Ctrl-D leaves.\n")
+    show(practice.start())
+    for text in read_lines(sys.stdin.buffer):
+        show(practice.say(text))
+        if practice.engine.ended:
+            break
+    engine = practice.engine
+    if as_json:
+        out.json({"session": practice.session_id, "stage": engine.stage, "ended": engine.ended})
+    elif interactive:
+        err(f"(session {practice.session_id} saved: `rehearse replay {practice.session_id} --plain`)")
+    return 0
