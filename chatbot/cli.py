@@ -28,10 +28,16 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     practice = sub.add_parser("practice", parents=[common], help="hold a practice conversation")
-    practice.add_argument("--persona", metavar="ID", help="who to talk to (see `rehearse personas`)")
-    practice.add_argument("--seed", type=int, help="fix the persona's choices (same seed, same replies)")
+    practice.add_argument(
+        "--persona", metavar="ID", help="who to talk to (see `rehearse personas`)"
+    )
+    practice.add_argument(
+        "--seed", type=int, help="fix the persona's choices (same seed, same replies)"
+    )
     practice.add_argument("--plain", action="store_true", help="line mode: one turn per input line")
-    practice.add_argument("--json", action="store_true", help="with --plain: one JSON object per turn")
+    practice.add_argument(
+        "--json", action="store_true", help="with --plain: one JSON object per turn"
+    )
 
     personas = sub.add_parser("personas", parents=[common], help="list the personas")
     personas.add_argument("--json", action="store_true")

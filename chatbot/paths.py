@@ -37,7 +37,7 @@ def model_dir() -> Path:
 
 
 def sessions_dir(override: str | os.PathLike[str] | None = None) -> Path:
-    """The private data directory for sessions: --data-dir, then REHEARSE_HOME, then the platform's."""
+    """The private folder for sessions: --data-dir, then REHEARSE_HOME, then the platform's."""
     if override:
         return Path(override).expanduser()
     env = os.environ.get("REHEARSE_HOME")

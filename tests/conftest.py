@@ -14,6 +14,8 @@ from chatbot import paths
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV_SET = ROOT / "tests" / "data" / "dev.yaml"
+# Written blind (its writer saw neither training data nor dev set); never used for tuning.
+HELDOUT_SET = ROOT / "tests" / "data" / "heldout.yaml"
 
 
 @pytest.fixture(scope="session")
@@ -33,10 +35,14 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 
 def cli(
-    *args: str, input: bytes | str | None = None, home: Path | None = None, timeout: float = 300
+    *args: str,
+    input: bytes | str | None = None,
+    home: Path | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 300,
 ) -> subprocess.CompletedProcess[str]:
     """Run `python -m chatbot ARGS` as a user would, capturing its output as text."""
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})}
     if home is not None:
         env["REHEARSE_HOME"] = str(home)
     data = input.encode("utf-8", "surrogatepass") if isinstance(input, str) else input

@@ -56,9 +56,7 @@ def minimal_persona() -> dict[str, Any]:
                         "second": {
                             "ask": ["Second question?"],
                             "expects": ["share_goals"],
-                            "branches": [
-                                {"intents": ["deny"], "reply": ["Fair."], "next": None}
-                            ],
+                            "branches": [{"intents": ["deny"], "reply": ["Fair."], "next": None}],
                             "default": {"reply": ["Good."], "next": None},
                         },
                     },
@@ -135,16 +133,32 @@ def test_a_number_where_text_is_expected(tmp_path: Path, dialogues: Path) -> Non
 @pytest.mark.parametrize(
     ("change", "marker", "expected"),
     [
-        (lambda d: d["replies"].update({"ask_weather": ["Sunny."]}), "ask_weather:", "unknown intent 'ask_weather'"),
-        (lambda d: d["stages"]["small_talk"]["advance"].update({"when_any": ["wave"]}), "- wave", "unknown intent 'wave'"),
         (
-            lambda d: d["stages"]["questions"]["tree"]["nodes"]["first"]["default"].update({"next": "nowhere"}),
+            lambda d: d["replies"].update({"ask_weather": ["Sunny."]}),
+            "ask_weather:",
+            "unknown intent 'ask_weather'",
+        ),
+        (
+            lambda d: d["stages"]["small_talk"]["advance"].update({"when_any": ["wave"]}),
+            "- wave",
+            "unknown intent 'wave'",
+        ),
+        (
+            lambda d: d["stages"]["questions"]["tree"]["nodes"]["first"]["default"].update(
+                {"next": "nowhere"}
+            ),
             "next: nowhere",
             "next: unknown node 'nowhere'",
         ),
         (
             lambda d: d["stages"]["questions"]["tree"]["nodes"].update(
-                {"lonely": {"ask": ["Lonely?"], "expects": ["affirm"], "default": {"reply": ["Ok."], "next": None}}}
+                {
+                    "lonely": {
+                        "ask": ["Lonely?"],
+                        "expects": ["affirm"],
+                        "default": {"reply": ["Ok."], "next": None},
+                    }
+                }
             ),
             "lonely:",
             "unreachable from the tree's start",
@@ -156,16 +170,40 @@ def test_a_number_where_text_is_expected(tmp_path: Path, dialogues: Path) -> Non
             "first:",
             "the tree cannot end from this node",
         ),
-        (lambda d: d["stages"]["small_talk"].update({"advance": {"min_turns": 1}}), ("advance:", 1), "no way out"),
+        (
+            lambda d: d["stages"]["small_talk"].update({"advance": {"min_turns": 1}}),
+            ("advance:", 1),
+            "no way out",
+        ),
         (lambda d: d.update({"silence": []}), "silence: []", "at least 1 item"),
         (lambda d: d.update({"fallback": ["Hmm.", "Hmm."]}), ("- Hmm.", 1), "variant repeated"),
-        (lambda d: d.update({"closing": ["Bye, {name}."]}), "closing:", "every variant needs a slot"),
-        (lambda d: d.update({"closing": ["Bye, {nickname}.", "Bye."]}), "{nickname}", "unknown slot {nickname}"),
+        (
+            lambda d: d.update({"closing": ["Bye, {name}."]}),
+            "closing:",
+            "every variant needs a slot",
+        ),
+        (
+            lambda d: d.update({"closing": ["Bye, {nickname}.", "Bye."]}),
+            "{nickname}",
+            "unknown slot {nickname}",
+        ),
         (lambda d: d.update({"colour": "blue"}), "colour:", "unknown key"),
-        (lambda d: d["persona"].update({"scenario": "speed_dating"}), "speed_dating", "Input should be"),
+        (
+            lambda d: d["persona"].update({"scenario": "speed_dating"}),
+            "speed_dating",
+            "Input should be",
+        ),
         (lambda d: d["persona"].update({"id": "other"}), "id: other", "must be named other.yaml"),
-        (lambda d: d["replies"].pop("ask_culture"), "replies:", "no reply for intents: ask_culture"),
-        (lambda d: d["stages"]["greeting"].update({"more": ["More?"]}), "more:", "only used in the interviewee_questions stage"),
+        (
+            lambda d: d["replies"].pop("ask_culture"),
+            "replies:",
+            "no reply for intents: ask_culture",
+        ),
+        (
+            lambda d: d["stages"]["greeting"].update({"more": ["More?"]}),
+            "more:",
+            "only used in the interviewee_questions stage",
+        ),
         (lambda d: d["stages"].pop("wrap_up"), "stages:", "required key is missing"),
     ],
 )
@@ -186,7 +224,9 @@ def test_duplicate_keys_are_reported(tmp_path: Path, dialogues: Path) -> None:
     text = text.replace("fallback:", "silence:\n- Again.\nfallback:", 1)
     path, _ = write(tmp_path, text)
     found = problems_for(dialogues, path)
-    assert any("duplicate key" in p and f":{line_of(text, 'silence:', 1)}:" in p for p in found), found
+    assert any("duplicate key" in p and f":{line_of(text, 'silence:', 1)}:" in p for p in found), (
+        found
+    )
 
 
 def test_every_problem_is_reported_not_just_the_first(tmp_path: Path, dialogues: Path) -> None:
@@ -241,7 +281,10 @@ def test_validate_command_exits_1_with_located_problems(tmp_path: Path) -> None:
     path, text = write(tmp_path, data)
     done = cli("validate", str(path))
     assert done.returncode == 1
-    assert f"{path}:{line_of(text, 'ask_weather:')}: replies.ask_weather: unknown intent" in done.stdout
+    assert (
+        f"{path}:{line_of(text, 'ask_weather:')}: replies.ask_weather: unknown intent"
+        in done.stdout
+    )
     assert "Traceback" not in done.stderr
 
 

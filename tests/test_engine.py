@@ -96,7 +96,11 @@ def test_goodbye_jumps_to_wrap_up_and_records_what_was_skipped(classifier: Any) 
     turns = engine.say("sorry, I have to run, bye for now")
     assert engine.stage == "wrap_up"
     enter = [t for t in turns if t.meta.get("kind") == "enter"]
-    assert enter and enter[0].meta["skipped"] == ["small_talk", "questions", "interviewee_questions"]
+    assert enter and enter[0].meta["skipped"] == [
+        "small_talk",
+        "questions",
+        "interviewee_questions",
+    ]
     assert engine.conversation.skipped == ["small_talk", "questions", "interviewee_questions"]
     engine.say("bye, take care")
     assert engine.ended
@@ -118,7 +122,7 @@ def test_taking_the_lead_in_questions_moves_on_and_records_skipped_nodes(classif
     assert engine.stage == "questions"
     turns = engine.say("and what's the biggest challenge your team is facing?")
     assert engine.stage == "interviewee_questions"
-    enter = [t for t in turns if t.meta.get("kind") == "enter"][0]
+    enter = next(t for t in turns if t.meta.get("kind") == "enter")
     tree = engine.persona.stages.questions.tree
     assert tree is not None
     assert enter.meta["skipped"] == list(tree.nodes)

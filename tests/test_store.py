@@ -97,7 +97,18 @@ def test_kill_9_mid_session_loses_no_finished_turn(tmp_path: Path, classifier: o
     home = tmp_path / "home"
     env = {**os.environ, "REHEARSE_HOME": str(home), "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "chatbot", "practice", "--plain", "--json", "--persona", "priya", "--seed", "1"],
+        [
+            sys.executable,
+            "-m",
+            "chatbot",
+            "practice",
+            "--plain",
+            "--json",
+            "--persona",
+            "priya",
+            "--seed",
+            "1",
+        ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
-from chatbot.engine.practice import load_persona
 from chatbot.engine.persona import Voice
+from chatbot.engine.practice import load_persona
 
 
 def test_a_list_is_dealt_whole_before_any_variant_repeats(classifier: Any) -> None:
@@ -15,7 +16,7 @@ def test_a_list_is_dealt_whole_before_any_variant_repeats(classifier: Any) -> No
     dealt = [voice.say("fallback", variants) for _ in range(len(variants) * 5)]
     for start in range(0, len(dealt), len(variants)):
         assert sorted(dealt[start : start + len(variants)]) == sorted(variants)
-    assert all(a != b for a, b in zip(dealt, dealt[1:], strict=False))
+    assert all(a != b for a, b in itertools.pairwise(dealt))
 
 
 def test_slot_variants_are_used_only_once_the_slot_is_known(classifier: Any) -> None:

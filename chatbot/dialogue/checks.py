@@ -69,13 +69,15 @@ def check_intents(files: list[tuple[Source, tuple[Intent, ...]]]) -> list[Proble
                     source.problem(("intents", i, "parent"), f"unknown intent {intent.parent!r}")
                 )
             elif intent.parent == intent.id:
-                problems.append(source.problem(("intents", i, "parent"), "an intent is not its own parent"))
+                problems.append(
+                    source.problem(("intents", i, "parent"), "an intent is not its own parent")
+                )
     if files:
         missing = [i for i in CONTRACT_INTENTS if i not in where]
         if missing:
-            first = files[0][0]
+            folder = str(files[0][0].path.parent)
             problems.append(
-                Problem(str(first.path.parent), 1, "", f"contract intents missing: {', '.join(missing)}")
+                Problem(folder, 1, "", f"contract intents missing: {', '.join(missing)}")
             )
     return problems
 
@@ -85,7 +87,9 @@ def check_slots(source: Source, slots: Mapping[str, Slot], intents: set[str]) ->
     for name, slot in slots.items():
         for i, intent in enumerate(slot.intents):
             if intent not in intents:
-                problems.append(source.problem(("slots", name, "intents", i), f"unknown intent {intent!r}"))
+                problems.append(
+                    source.problem(("slots", name, "intents", i), f"unknown intent {intent!r}")
+                )
         problems += _check_patterns(source, ("slots", name, "patterns"), slot.patterns)
     return problems
 
@@ -130,7 +134,9 @@ def check_persona(
             for name in SLOT_RE.findall(value):
                 if name not in slots:
                     known = ", ".join(sorted(slots)) or "none"
-                    problems.append(source.problem(path, f"unknown slot {{{name}}} (known: {known})"))
+                    problems.append(
+                        source.problem(path, f"unknown slot {{{name}}} (known: {known})")
+                    )
         elif isinstance(value, tuple) and value and all(isinstance(v, str) for v in value):
             if field_name in _ID_FIELDS:
                 continue
@@ -172,14 +178,20 @@ def _check_stage(source: Source, name: str, stage: Stage, intents: set[str]) -> 
         for field_name in ("tree_done", "yield_after_questions"):
             if getattr(rule, field_name):
                 problems.append(
-                    source.problem((*base, "advance", field_name), "only used in the questions stage")
+                    source.problem(
+                        (*base, "advance", field_name), "only used in the questions stage"
+                    )
                 )
     if not (rule.when_any or rule.max_turns or (rule.tree_done and stage.tree is not None)):
         problems.append(
-            source.problem((*base, "advance"), "the stage has no way out: give when_any or max_turns")
+            source.problem(
+                (*base, "advance"), "the stage has no way out: give when_any or max_turns"
+            )
         )
     if rule.max_turns is not None and rule.min_turns > rule.max_turns:
-        problems.append(source.problem((*base, "advance", "min_turns"), "min_turns exceeds max_turns"))
+        problems.append(
+            source.problem((*base, "advance", "min_turns"), "min_turns exceeds max_turns")
+        )
     return problems
 
 

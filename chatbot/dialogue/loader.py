@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-
 from typing import Annotated
 
 from pydantic import BaseModel, Field
@@ -157,6 +156,8 @@ def validate(root: Path, paths: list[Path] | None = None) -> list[Problem]:
         wanted = {p.resolve() for p in paths}
         own = {p.resolve() for p in [*nlu_files(root), slots_file(root)]}
         problems = [
-            p for p in problems if Path(p.file).resolve() in wanted or Path(p.file).resolve() not in own
+            p
+            for p in problems
+            if Path(p.file).resolve() in wanted or Path(p.file).resolve() not in own
         ]
     return sorted(set(problems))

@@ -82,7 +82,7 @@ class Source:
             return None
 
     def line_of(self, path: PathKey) -> int:
-        """The line of the deepest node along `path` (a mapping key's own line for the last step)."""
+        """The line of the deepest node along `path` (for the last step, the key's own line)."""
         node = self._root
         line = 1
         if node is None:
@@ -146,7 +146,10 @@ class Source:
                 e
                 for e in errors
                 if e["type"] != "too_short"
-                or not any(loc[: len(e["loc"])] == tuple(e["loc"]) and loc != tuple(e["loc"]) for loc in inner)
+                or not any(
+                    loc[: len(e["loc"])] == tuple(e["loc"]) and loc != tuple(e["loc"])
+                    for loc in inner
+                )
             ]
             raise DialogueError([self._explain(err) for err in errors]) from None
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
+from typing import Any
+
 from transitions import Machine, MachineError
 
 from chatbot.dialogue.contract import ENDED, STAGES
 
-_OPEN_STAGES = list(STAGES[:-1])
+_OPEN_STAGES: list[Any] = list(STAGES[:-1])
 
 
 class _Holder:
@@ -28,7 +31,7 @@ class Conversation:
             auto_transitions=False,
             ignore_invalid_triggers=False,
         )
-        for source, dest in zip(STAGES, STAGES[1:], strict=False):
+        for source, dest in itertools.pairwise(STAGES):
             self._machine.add_transition("advance", source, dest)
         self._machine.add_transition("leave", _OPEN_STAGES, "wrap_up")
         self._machine.add_transition("finish", "wrap_up", ENDED)

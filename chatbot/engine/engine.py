@@ -1,4 +1,4 @@
-"""The conversation engine: one user turn in, the persona's lines out, the same for the same seed."""
+"""The conversation engine: a user turn in, the persona's lines out, the same for the same seed."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chatbot.dialogue.contract import ENDED, OUT_OF_SCOPE, is_question_intent
+from chatbot.dialogue.loader import Catalog
 from chatbot.dialogue.models import Node, Persona, Stage
 from chatbot.engine.conversation import Conversation
 from chatbot.engine.nlu import Understanding
 from chatbot.engine.persona import Voice
 from chatbot.engine.turns import Turn
-from chatbot.dialogue.loader import Catalog
 
 Understand = Callable[[str], Understanding]
 _REPAIR = frozenset({OUT_OF_SCOPE, "ask_clarify", "unsure"})
@@ -33,7 +33,9 @@ class _StageState:
 class Engine:
     """Holds one conversation with one persona; knows nothing of screens or storage."""
 
-    def __init__(self, persona: Persona, catalog: Catalog, understand: Understand, seed: int) -> None:
+    def __init__(
+        self, persona: Persona, catalog: Catalog, understand: Understand, seed: int
+    ) -> None:
         self.persona = persona
         self.catalog = catalog
         self._understand = understand
@@ -64,7 +66,9 @@ class Engine:
         """The persona's opening line(s)."""
         if self.turns:
             return []
-        return [self._persona(self.voice.say("opening", self.persona.opening), "opening", "opening")]
+        return [
+            self._persona(self.voice.say("opening", self.persona.opening), "opening", "opening")
+        ]
 
     def say(self, text: str) -> list[Turn]:
         """Take one user turn; return it and the persona's answer, in order."""
@@ -105,7 +109,9 @@ class Engine:
         state.seen.update(self.catalog.lineage(intent))
         if is_question_intent(intent):
             state.questions += 1
-        if stage_name != "wrap_up" and set(self.catalog.lineage(intent)) & set(self.persona.leave_on):
+        if stage_name != "wrap_up" and set(self.catalog.lineage(intent)) & set(
+            self.persona.leave_on
+        ):
             self._change_stage(leave=True)
             return
         if not text.strip():
@@ -196,9 +202,7 @@ class Engine:
             return []
         return [n for n in tree.nodes if n not in self.nodes_done]
 
-    def _persona(
-        self, text: str, kind: str, key: str, extra: dict[str, Any] | None = None
-    ) -> Turn:
+    def _persona(self, text: str, kind: str, key: str, extra: dict[str, Any] | None = None) -> Turn:
         turn = Turn(
             index=len(self.turns),
             speaker="persona",

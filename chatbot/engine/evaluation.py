@@ -18,9 +18,7 @@ def score(
     gold: Sequence[str], predicted: Sequence[str], catalog: Catalog, latencies_ms: Sequence[float]
 ) -> dict[str, Any]:
     """The report `rehearse eval --json` prints; a finer intent counts for its parent."""
-    credited = [
-        g if g in catalog.lineage(p) else p for g, p in zip(gold, predicted, strict=True)
-    ]
+    credited = [g if g in catalog.lineage(p) else p for g, p in zip(gold, predicted, strict=True)]
     labels = sorted(set(gold) | set(credited))
     true_pos: Counter[str] = Counter()
     for g, p in zip(gold, credited, strict=True):
@@ -61,7 +59,9 @@ def _percentile(ordered: Sequence[float], q: float) -> float:
     return round(ordered[index], 3)
 
 
-def evaluate(examples: Sequence[tuple[str, str]], predict: Predict, catalog: Catalog) -> dict[str, Any]:
+def evaluate(
+    examples: Sequence[tuple[str, str]], predict: Predict, catalog: Catalog
+) -> dict[str, Any]:
     gold, predicted, latencies = [], [], []
     for text, intent in examples:
         started = time.perf_counter()

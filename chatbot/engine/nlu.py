@@ -82,7 +82,9 @@ class IntentClassifier:
         try:
             nlp = spacy.load(model_dir, exclude=[])
         except (OSError, ValueError) as exc:
-            raise RehearseError(f"the intent model in {model_dir} cannot be loaded: {exc}") from None
+            raise RehearseError(
+                f"the intent model in {model_dir} cannot be loaded: {exc}"
+            ) from None
         return cls(nlp, fingerprint, slots)
 
     @property
@@ -99,13 +101,17 @@ class IntentClassifier:
         matched = self._intent_matcher(doc) if len(self._intent_matcher) else []
         if matched:
             # Patterns are written to be precise: the longest match wins over the model.
-            match_id, start, end = max(matched, key=lambda m: (m[2] - m[1], -m[1]))
+            match_id, _start, _end = max(matched, key=lambda m: (m[2] - m[1], -m[1]))
             intent = self.nlp.vocab.strings[match_id]
-            return Understanding(intent, 1.0, "pattern", top, ranking, self._read_slots(doc, intent))
+            return Understanding(
+                intent, 1.0, "pattern", top, ranking, self._read_slots(doc, intent)
+            )
         intent = top
         if top != OUT_OF_SCOPE and (score < self.threshold or score - runner_up < self.margin):
             intent = OUT_OF_SCOPE
-        return Understanding(intent, round(score, 4), "model", top, ranking, self._read_slots(doc, intent))
+        return Understanding(
+            intent, round(score, 4), "model", top, ranking, self._read_slots(doc, intent)
+        )
 
     def _read_slots(self, doc: Any, intent: str) -> dict[str, str]:
         found: dict[str, str] = {}
@@ -129,7 +135,9 @@ class IntentClassifier:
             for token in doc[end:]:
                 if token.lower_ in _CLAUSE_END or token.is_space:
                     break
-                words.append(token.text_with_ws.strip() if token.text.startswith("'") else token.text)
+                words.append(
+                    token.text_with_ws.strip() if token.text.startswith("'") else token.text
+                )
         words = [w for w in words if w]
         if not words or len(words) > slot.max_words:
             return None

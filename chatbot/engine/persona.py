@@ -1,4 +1,4 @@
-"""The persona's voice: picks a variant for every line, never the same twice running, and fills slots."""
+"""The persona's voice: a variant for every line, never the same twice running, slots filled."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from chatbot.dialogue.models import Persona, Stage
 
 @dataclass
 class _Deck:
-    """A shuffled deal of a list's variants; a fresh shuffle never starts with the last one dealt."""
+    """A shuffled deal of a list's variants; a new shuffle never starts with the last one dealt."""
 
     variants: tuple[str, ...]
     order: list[int] = field(default_factory=list)

@@ -220,7 +220,8 @@ class Store:
                 ],
             )
             self._db.execute(
-                "UPDATE sessions SET stage = ?, ended = ? WHERE id = ?", (stage, int(ended), session_id)
+                "UPDATE sessions SET stage = ?, ended = ? WHERE id = ?",
+                (stage, int(ended), session_id),
             )
 
     def _select_sessions(self, where: str = "", args: tuple[Any, ...] = ()) -> list[SessionInfo]:
@@ -232,9 +233,7 @@ class Store:
             ).fetchall()
         except sqlite3.DatabaseError as exc:
             raise self._damaged(exc) from None
-        return [
-            SessionInfo(**{**dict(row), "ended": bool(row["ended"])}) for row in rows
-        ]
+        return [SessionInfo(**{**dict(row), "ended": bool(row["ended"])}) for row in rows]
 
     def sessions(self) -> list[SessionInfo]:
         """Every saved session, newest first."""

@@ -15,7 +15,7 @@ from typing import Any
 
 from chatbot.dialogue.loader import load_intents
 from chatbot.dialogue.loader import nlu_files as _nlu_files
-from chatbot.engine.textcat import FEATURES_VERSION
+from chatbot.engine.textcat import FEATURES_VERSION, fit_idf
 
 Progress = Callable[[float, str], None]
 FINGERPRINT = "fingerprint.json"
@@ -81,8 +81,6 @@ def build(
     from spacy.training import Example
     from spacy.util import fix_random_seed, load_model_from_config, minibatch
 
-    import chatbot.engine.textcat  # noqa: F401  (registers the architecture)
-
     seed = int(config["training"]["seed"])
     fix_random_seed(seed)
     nlp = load_model_from_config(config, auto_fill=True, validate=True)
@@ -91,10 +89,13 @@ def build(
     for label in labels:
         textcat.add_label(label)  # type: ignore[attr-defined]
     data = [
-        Example.from_dict(nlp.make_doc(text), {"cats": {lab: float(lab == intent) for lab in labels}})
+        Example.from_dict(
+            nlp.make_doc(text), {"cats": {lab: float(lab == intent) for lab in labels}}
+        )
         for text, intent in examples
     ]
     optimizer = nlp.initialize(lambda: data)
+    fit_idf(textcat.model, (example.predicted for example in data))  # type: ignore[attr-defined]
     rng = random.Random(seed)
     epochs = int(config["training"]["max_epochs"])
     dropout = float(config["training"]["dropout"])
@@ -106,11 +107,15 @@ def build(
             # The component's own update: nlp.update copies every doc, losing cached features.
             textcat.update(batch, sgd=optimizer, drop=dropout, losses=losses)  # type: ignore[attr-defined]
         if progress:
-            progress((epoch + 1) / epochs, f"epoch {epoch + 1}/{epochs}, loss {losses['textcat']:.3f}")
+            progress(
+                (epoch + 1) / epochs, f"epoch {epoch + 1}/{epochs}, loss {losses['textcat']:.3f}"
+            )
     return nlp
 
 
-def train(dialogues: Path, config_path: Path, model_dir: Path, progress: Progress | None = None) -> Fingerprint:
+def train(
+    dialogues: Path, config_path: Path, model_dir: Path, progress: Progress | None = None
+) -> Fingerprint:
     """Train from dialogues/nlu/ and save to model_dir atomically, with its fingerprint."""
     if progress:
         progress(0.0, "reading the examples")
@@ -133,12 +138,23 @@ def train(dialogues: Path, config_path: Path, model_dir: Path, progress: Progres
         settings={k: v for k, v in config["rehearse"].items() if k != "batch_size"},
     )
     (staging / FINGERPRINT).write_text(json.dumps(asdict(fingerprint), indent=2), encoding="utf-8")
-    # Swap in whole, so that a reader never sees half a model.
-    retired = model_dir.parent / f".{model_dir.name}.{os.getpid()}.old"
-    if model_dir.exists():
-        model_dir.rename(retired)
-    staging.rename(model_dir)
-    shutil.rmtree(retired, ignore_errors=True)
+    _swap_in(staging, model_dir)
     if progress:
         progress(1.0, "model saved")
     return fingerprint
+
+
+def _swap_in(staging: Path, model_dir: Path) -> None:
+    """Replace the model folder whole, so that a reader never sees half a model; when another
+    process swaps in its own model at the same moment, either one will do (same data, same seed)."""
+    retired = model_dir.parent / f".{model_dir.name}.{os.getpid()}.old"
+    try:
+        if model_dir.exists():
+            model_dir.rename(retired)
+        staging.rename(model_dir)
+    except OSError:
+        if not model_dir.exists():
+            raise
+    finally:
+        shutil.rmtree(retired, ignore_errors=True)
+        shutil.rmtree(staging, ignore_errors=True)

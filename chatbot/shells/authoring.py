@@ -40,7 +40,10 @@ def cmd_validate(targets: list[str], out: Printer) -> int:
 def cmd_train(out: Printer) -> int:
     started = time.perf_counter()
     fingerprint = train(
-        paths.dialogues_dir(), paths.model_config_path(), paths.model_dir(), progress_to_stderr("train")
+        paths.dialogues_dir(),
+        paths.model_config_path(),
+        paths.model_dir(),
+        progress_to_stderr("train"),
     )
     seconds = time.perf_counter() - started
     out.line(

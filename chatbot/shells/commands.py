@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 
 from chatbot import paths
@@ -26,7 +27,9 @@ def _store() -> Store:
     return Store(paths.sessions_dir())
 
 
-def cmd_practice_plain(persona_id: str | None, seed: int | None, as_json: bool, out: Printer) -> int:
+def cmd_practice_plain(
+    persona_id: str | None, seed: int | None, as_json: bool, out: Printer
+) -> int:
     if persona_id is None:
         raise RehearseError("line mode needs --persona ID (see `rehearse personas`)", exit_code=2)
     persona_path(persona_id)  # an unknown persona fails before any slow work
@@ -51,7 +54,9 @@ def cmd_personas(as_json: bool, out: Printer) -> int:
     root = paths.dialogues_dir()
     catalog = _catalog()
     slot_names = set(load_slots(root, catalog))
-    personas = [load_persona_file(persona_path(i, root), catalog, slot_names) for i in persona_ids(root)]
+    personas = [
+        load_persona_file(persona_path(i, root), catalog, slot_names) for i in persona_ids(root)
+    ]
     infos = [p.persona for p in personas]
     if as_json:
         out.json([info.model_dump() for info in infos])
@@ -72,10 +77,9 @@ def cmd_replay(session_id: int, as_plain: bool, out: Printer) -> int:
     with _store() as store:
         info = store.session(session_id)
         name = info.persona
-        try:
+        # The persona may have been removed since; the transcript still stands.
+        with contextlib.suppress(RehearseError):
             name = load_persona(info.persona, _catalog()).persona.name
-        except RehearseError:
-            pass  # the persona may have been removed since; the transcript still stands
         return records.replay_plain(store, session_id, name, out)
 
 

@@ -11,9 +11,15 @@ from chatbot.engine.turns import Turn
 from chatbot.shells.output import Printer, err
 
 
-def read_lines(stream: BinaryIO) -> Iterator[str]:
+def read_lines(stream: BinaryIO, prompt: str = "") -> Iterator[str]:
     """Input lines as typed, whatever the bytes: invalid UTF-8 is replaced, never fatal."""
-    for raw in stream:
+    while True:
+        if prompt:
+            sys.stderr.write(prompt)
+            sys.stderr.flush()
+        raw = stream.readline()
+        if not raw:
+            return
         yield raw.decode("utf-8", "replace").removesuffix("\n").removesuffix("\r")
 
 
@@ -32,9 +38,10 @@ def run(practice: Practice, as_json: bool, out: Printer | None = None) -> int:
     if interactive and not as_json:
         info = practice.engine.persona.persona
         err(f"{info.name}, {info.role}. {info.brief}")
-        err("Type your lines; an empty line is a pause; Ctrl-D leaves.\n")
+        err("Type your lines; an empty line is a pause; Ctrl-D leaves.")
+        err("")
     show(practice.start())
-    for text in read_lines(sys.stdin.buffer):
+    for text in read_lines(sys.stdin.buffer, "You: " if interactive and not as_json else ""):
         show(practice.say(text))
         if practice.engine.ended:
             break
@@ -42,5 +49,6 @@ def run(practice: Practice, as_json: bool, out: Printer | None = None) -> int:
     if as_json:
         out.json({"session": practice.session_id, "stage": engine.stage, "ended": engine.ended})
     elif interactive:
-        err(f"(session {practice.session_id} saved: `rehearse replay {practice.session_id} --plain`)")
+        number = practice.session_id
+        err(f"(session {number} saved: `rehearse replay {number} --plain`)")
     return 0

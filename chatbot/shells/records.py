@@ -49,7 +49,11 @@ def annotate(turn: Turn) -> str:
     """What the engine made of a turn, in brackets after it."""
     if turn.speaker == "user":
         meta = turn.meta
-        notes = [f"{turn.intent} {turn.confidence:.2f}" if turn.confidence is not None else str(turn.intent)]
+        notes = [
+            f"{turn.intent} {turn.confidence:.2f}"
+            if turn.confidence is not None
+            else str(turn.intent)
+        ]
         if meta.get("predicted") and meta["predicted"] != turn.intent:
             notes.append(f"model said {meta['predicted']}")
         if meta.get("source") == "pattern":

@@ -1,0 +1,273 @@
+"""Measures Rehearse: intent accuracy, the SVM peer, turn latency, cold start, training, memory."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from chatbot import paths  # noqa: E402
+from chatbot.dialogue.loader import load_intents, load_labelled  # noqa: E402
+
+DEV = ROOT / "tests" / "data" / "dev.yaml"
+HELDOUT = ROOT / "tests" / "data" / "heldout.yaml"
+SCRIPT = [
+    "hi, nice to meet you",
+    "I'm Sam, I've been in customer support for three years",
+    "how's your week been?",
+    "this place has great coffee",
+    "I studied chemistry and then spent four years in QA",
+    "last year I rebuilt our support dashboards",
+    "I'm really good at untangling messy data",
+    "I love hiking and board games",
+    "long term I'd like to lead a data team",
+    "I want to learn new skills and work closer to customers",
+    "what does a typical day look like for you?",
+    "what's the biggest challenge your team faces right now?",
+    "how would you describe the culture?",
+    "no, I think that's everything",
+    "thanks so much, this was really helpful",
+]
+
+
+def _python(*args: str, stdin: bytes = b"", env: dict[str, str] | None = None) -> float:
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, *args],
+        input=stdin,
+        capture_output=True,
+        check=True,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+    )
+    return time.perf_counter() - started
+
+
+def cold_start(runs: int, home: str) -> dict[str, float]:
+    """Line mode from process start to its first persona line and exit, against bare spaCy."""
+    bare, ours = [], []
+    for _ in range(runs):
+        bare.append(_python("-c", "import spacy; spacy.blank('en')"))
+        ours.append(
+            _python(
+                "-m",
+                "chatbot",
+                "practice",
+                "--plain",
+                "--persona",
+                "priya",
+                "--seed",
+                "1",
+                env={"REHEARSE_HOME": home},
+            )
+        )
+    b, o = statistics.median(bare), statistics.median(ours)
+    return {"bare_spacy_s": round(b, 3), "line_mode_s": round(o, 3), "ratio": round(o / b, 2)}
+
+
+def peak_rss(home: str) -> float:
+    """Peak resident memory (MB) of a whole line-mode conversation, in its own process."""
+    code = (
+        "import resource, subprocess, sys\n"
+        "cmd = [sys.executable, '-m', 'chatbot', 'practice', '--plain', '--persona', 'priya']\n"
+        "subprocess.run(cmd, input=sys.stdin.buffer.read(), capture_output=True, check=True)\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        input="\n".join(SCRIPT).encode(),
+        capture_output=True,
+        check=True,
+        cwd=ROOT,
+        env={**os.environ, "REHEARSE_HOME": home},
+    )
+    return round(int(done.stdout.strip()) / 1024, 1)
+
+
+def turn_latency(turns: int, home: str) -> dict[str, float]:
+    """Whole turns (understand, advance, reply, commit) through a real store, in milliseconds."""
+    from chatbot.engine.practice import Practice, load_classifier, load_persona
+    from chatbot.engine.store import Store
+
+    classifier = load_classifier()
+    persona = load_persona("priya", classifier.catalog)
+    times: list[float] = []
+    with Store(Path(home)) as store:
+        practice = None
+        while len(times) < turns:
+            if practice is None or practice.engine.ended:
+                practice = Practice.begin(store, persona, classifier, seed=len(times))
+                practice.start()
+                line = 0
+            text = SCRIPT[line % len(SCRIPT)]
+            line += 1
+            started = time.perf_counter()
+            practice.say(text)
+            times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return {
+        "p50_ms": round(times[len(times) // 2], 2),
+        "p99_ms": round(times[int(len(times) * 0.99) - 1], 2),
+        "turns": turns,
+    }
+
+
+def training_time() -> dict[str, Any]:
+    from chatbot.engine.training import train
+
+    with tempfile.TemporaryDirectory() as folder:
+        started = time.perf_counter()
+        fingerprint = train(paths.dialogues_dir(), paths.model_config_path(), Path(folder) / "m")
+        seconds = time.perf_counter() - started
+    examples = sum(len(i.examples) for i in load_intents(paths.dialogues_dir()))
+    return {"seconds": round(seconds, 1), "examples": examples, "intents": len(fingerprint.labels)}
+
+
+def accuracy(cv: int) -> dict[str, Any]:
+    from chatbot.engine.evaluation import evaluate
+    from chatbot.engine.practice import load_classifier
+
+    classifier = load_classifier()
+    out: dict[str, Any] = {}
+    for name, path in (("dev", DEV), ("heldout", HELDOUT)):
+        rows = [(e.text, e.intent) for e in load_labelled(path, classifier.catalog)]
+        report = evaluate(rows, lambda t: classifier.understand(t).intent, classifier.catalog)
+        out.update({name: report["accuracy"], f"{name}_macro_f1": report["macro_f1"]})
+        out[f"{name}_n"] = len(rows)
+    if cv:
+        done = subprocess.run(
+            [sys.executable, "-m", "chatbot", "eval", "--cv", str(cv), "--json"],
+            capture_output=True,
+            check=True,
+            cwd=ROOT,
+        )
+        cross = json.loads(done.stdout)
+        out.update(cv=cross["accuracy"], cv_macro_f1=cross["macro_f1"], cv_folds=cv)
+    return out
+
+
+def svm_peer(cv: int) -> dict[str, Any] | None:
+    """A TF-IDF char_wb(2-4) + word(1-2) linear SVM on the same examples (needs the bench extra)."""
+    try:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.model_selection import StratifiedKFold, cross_val_score
+        from sklearn.pipeline import make_pipeline, make_union
+        from sklearn.svm import LinearSVC
+    except ImportError:
+        return None
+    intents = load_intents(paths.dialogues_dir())
+    texts = [t for i in intents for t in i.examples]
+    labels = [i.id for i in intents for _ in i.examples]
+
+    def model() -> Any:
+        return make_pipeline(
+            make_union(
+                TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True),
+                TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True),
+            ),
+            LinearSVC(C=1.0),
+        )
+
+    fitted = model().fit(texts, labels)
+    out: dict[str, Any] = {}
+    for name, path in (("dev", DEV), ("heldout", HELDOUT)):
+        rows = [(e["text"], e["intent"]) for e in _rows(path)]
+        predicted = fitted.predict([t for t, _ in rows])
+        hits = sum(p == g for p, (_, g) in zip(predicted, rows, strict=True))
+        out[name] = round(hits / len(rows), 4)
+    if cv:
+        folds = StratifiedKFold(n_splits=cv, shuffle=True, random_state=7)
+        out["cv"] = round(float(cross_val_score(model(), texts, labels, cv=folds).mean()), 4)
+    return out
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    import yaml
+
+    return list(yaml.safe_load(path.read_text(encoding="utf-8"))["examples"])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--turns", type=int, default=1000)
+    parser.add_argument("--cv", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=5, help="cold-start runs (median)")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as home:
+        results["training"] = training_time()
+        results["accuracy"] = accuracy(args.cv)
+        results["svm_peer"] = svm_peer(args.cv)
+        results["turn"] = turn_latency(args.turns, os.path.join(home, "latency"))
+        results["cold_start"] = cold_start(args.runs, os.path.join(home, "cold"))
+        results["peak_rss_mb"] = peak_rss(os.path.join(home, "rss"))
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return 0
+    acc, svm, turn, cold = (
+        results["accuracy"],
+        results["svm_peer"],
+        results["turn"],
+        results["cold_start"],
+    )
+    rows = [
+        (
+            "intent accuracy, held-out set (blind)",
+            f"{acc['heldout']:.1%} (n={acc['heldout_n']})",
+            ">= 90%",
+        ),
+        (
+            "intent accuracy, dev set (used in tuning)",
+            f"{acc['dev']:.1%} (n={acc['dev_n']})",
+            ">= 90%",
+        ),
+        (f"intent accuracy, --cv {args.cv}", f"{acc.get('cv', 0):.1%}", ""),
+    ]
+    if svm:
+        rows += [
+            ("TF-IDF+SVM peer, held-out set", f"{svm['heldout']:.1%}", ""),
+            ("TF-IDF+SVM peer, dev set", f"{svm['dev']:.1%}", ""),
+            (f"TF-IDF+SVM peer, --cv {args.cv}", f"{svm.get('cv', 0):.1%}", ""),
+            ("ours / peer, held-out set", f"{acc['heldout'] / svm['heldout']:.3f}x", ">= 1.0x"),
+            (
+                f"ours / peer, --cv {args.cv}",
+                f"{acc.get('cv', 0) / svm.get('cv', 1):.3f}x",
+                ">= 1.0x",
+            ),
+        ]
+    rows += [
+        (
+            f"whole turn p50 / p99 ({turn['turns']} turns)",
+            f"{turn['p50_ms']} / {turn['p99_ms']} ms",
+            "p99 <= 10 ms",
+        ),
+        ("line-mode cold start", f"{cold['line_mode_s']} s", ""),
+        ("bare `import spacy; spacy.blank('en')`", f"{cold['bare_spacy_s']} s", ""),
+        ("cold start / bare spaCy", f"{cold['ratio']}x", "<= 1.3x"),
+        (
+            "training time",
+            f"{results['training']['seconds']} s ({results['training']['examples']} examples)",
+            "<= 30 s",
+        ),
+        ("peak RSS, full line-mode session", f"{results['peak_rss_mb']} MB", "<= 200 MB"),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print(f"| {'measure'.ljust(width)} | result | target |\n| --- | --- | --- |")
+    for name, value, target in rows:
+        print(f"| {name.ljust(width)} | {value} | {target} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
