@@ -80,7 +80,9 @@ class IntentClassifier:
         if fingerprint is None:
             raise RehearseError(f"no intent model in {model_dir} (run `rehearse train`)")
         try:
-            nlp = spacy.load(model_dir, exclude=[])
+            # The saved tokenizer is spaCy's English default, which the config builds anyway:
+            # reading it back would build its thousands of special cases a second time.
+            nlp = spacy.load(model_dir, exclude=["tokenizer"])
         except (OSError, ValueError) as exc:
             raise RehearseError(
                 f"the intent model in {model_dir} cannot be loaded: {exc}"

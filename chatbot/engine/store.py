@@ -95,6 +95,9 @@ class Store:
         os.chmod(self.path, 0o600)
         try:
             self._db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise self._damaged(exc) from None
+        try:
             self._db.row_factory = sqlite3.Row
             self._check_ours()  # before anything writes to a file that may not be ours
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -102,7 +105,11 @@ class Store:
             self._db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
         except sqlite3.DatabaseError as exc:
+            self._db.close()
             raise self._damaged(exc) from None
+        except RehearseError:
+            self._db.close()
+            raise
 
     def _damaged(self, exc: Exception) -> RehearseError:
         return RehearseError(
