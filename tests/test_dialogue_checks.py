@@ -66,6 +66,10 @@ def minimal_persona() -> dict[str, Any]:
             "interviewee_questions": copy.deepcopy(stage),
             "wrap_up": copy.deepcopy(stage),
         },
+        "rubric": [{"check": "thanked_them", "why": "Say thank you."}],
+        "discoverables": [
+            {"id": "secret", "what": "A secret.", "on": ["ask_team_needs"], "say": ["The secret."]}
+        ],
     }
 
 
@@ -205,6 +209,44 @@ def test_a_number_where_text_is_expected(tmp_path: Path, dialogues: Path) -> Non
             "only used in the interviewee_questions stage",
         ),
         (lambda d: d["stages"].pop("wrap_up"), "stages:", "required key is missing"),
+        (
+            lambda d: d["replies"].update(
+                {"ask_culture": [{"when": {"rapport_at_least": 1}, "say": ["Warm."]}]}
+            ),
+            "ask_culture:",
+            "needs a plain variant",
+        ),
+        (
+            lambda d: d["replies"].update(
+                {"ask_culture": [{"when": {"slots": ["shoe_size"]}, "say": ["Hm."]}, "Plain."]}
+            ),
+            "- shoe_size",
+            "unknown slot 'shoe_size'",
+        ),
+        (
+            lambda d: d["replies"].update(
+                {"ask_culture": [{"when": {"moon": "full"}, "say": ["x"]}, "y"]}
+            ),
+            "moon: full",
+            "unknown key",
+        ),
+        (
+            lambda d: d["discoverables"][0].update({"on": ["ask_secrets"]}),
+            "- ask_secrets",
+            "unknown intent",
+        ),
+        (
+            lambda d: d["discoverables"].append(dict(d["discoverables"][0])),
+            ("id: secret", 1),
+            "appears twice",
+        ),
+        (
+            lambda d: d.update({"rubric": [{"check": "was_charming", "why": "x"}]}),
+            "was_charming",
+            "Input should be",
+        ),
+        (lambda d: d.update({"time": {"warn_after_turns": 3}}), "time:", "needs `warn` lines"),
+        (lambda d: d.update({"rubric": []}), "rubric: []", "at least 1 item"),
     ],
 )
 def test_each_problem_is_located(

@@ -9,11 +9,13 @@ from typing import Any
 from pydantic import BaseModel
 
 from chatbot.dialogue.contract import CONTRACT_INTENTS, MIN_EXAMPLES, STAGES
-from chatbot.dialogue.models import Intent, Persona, Slot, Stage, Tree
+from chatbot.dialogue.models import Guarded, Intent, Persona, Slot, Stage, Tree
 from chatbot.dialogue.source import PathKey, Problem, Source
 
 SLOT_RE = re.compile(r"\{([^{}]*)\}")
-_ID_FIELDS = frozenset({"when_any", "expects", "intents", "leave_on", "detours"})
+_ID_FIELDS = frozenset(
+    {"when_any", "expects", "intents", "leave_on", "detours", "after_any", "not_after", "on"}
+)
 _STAGE_ONLY = {
     "tree": "questions",
     "resume": "questions",
@@ -91,6 +93,8 @@ def check_slots(source: Source, slots: Mapping[str, Slot], intents: set[str]) ->
                     source.problem(("slots", name, "intents", i), f"unknown intent {intent!r}")
                 )
         problems += _check_patterns(source, ("slots", name, "patterns"), slot.patterns)
+        if slot.take != "titles" and not slot.patterns:
+            problems.append(source.problem(("slots", name), f"take: {slot.take} needs patterns"))
     return problems
 
 
@@ -130,6 +134,17 @@ def check_persona(
         if field_name in _ID_FIELDS and isinstance(value, str):
             if value not in intents:
                 problems.append(source.problem(path, f"unknown intent {value!r}"))
+        elif field_name == "slots" and isinstance(value, str):
+            if value not in slots:
+                problems.append(source.problem(path, f"unknown slot {value!r}"))
+        elif isinstance(value, tuple) and any(isinstance(v, Guarded) for v in value):
+            plain = [v for v in value if isinstance(v, str)]
+            if not plain or all(SLOT_RE.search(text) for text in plain):
+                problems.append(
+                    source.problem(
+                        path, "needs a plain variant with no slot, for when no guard holds"
+                    )
+                )
         elif isinstance(value, str):
             for name in SLOT_RE.findall(value):
                 if name not in slots:
@@ -155,7 +170,22 @@ def check_persona(
     for stage_name in STAGES:
         stage = persona.stages.get(stage_name)
         problems += _check_stage(source, stage_name, stage, intents)
+    problems += _unique(source, "discoverables", [d.id for d in persona.discoverables], "id")
+    problems += _unique(source, "rubric", [r.check for r in persona.rubric], "check")
+    timing = persona.time
+    if timing and (timing.warn_after_turns or timing.warn_at_minutes) and not timing.warn:
+        problems.append(source.problem(("time",), "a warning time needs `warn` lines"))
     problems += _check_replies_complete(source, persona, intents, parents)
+    return problems
+
+
+def _unique(source: Source, field: str, values: list[str], key: str) -> list[Problem]:
+    seen: set[str] = set()
+    problems = []
+    for i, value in enumerate(values):
+        if value in seen:
+            problems.append(source.problem((field, i, key), f"{value!r} appears twice"))
+        seen.add(value)
     return problems
 
 

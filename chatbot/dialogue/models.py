@@ -13,6 +13,23 @@ Text = Annotated[StrictStr, Str(min_length=1, max_length=4000)]
 Variants = Annotated[tuple[Text, ...], Field(min_length=1)]
 OptionalVariants = tuple[Text, ...]
 Pattern = Annotated[tuple[Mapping[StrictStr, Any], ...], Field(min_length=1)]
+StageName = Literal["greeting", "small_talk", "questions", "interviewee_questions", "wrap_up"]
+Check = Literal[
+    "greeted_and_introduced",
+    "asked_for_advice_not_a_job",
+    "small_talk_first",
+    "shared_goals_with_openness",
+    "shared_skills_and_ideal_role",
+    "shared_target_companies",
+    "learned_their_needs",
+    "asked_open_questions",
+    "asked_who_else",
+    "offered_help",
+    "thanked_them",
+    "agreed_follow_up",
+    "kept_to_time",
+    "no_early_jobs_or_pay",
+]
 Scenario = Literal[
     "informal_interview",
     "internal_soft_interview",
@@ -43,8 +60,9 @@ class IntentsFile(Frozen):
 
 class Slot(Frozen):
     intents: Annotated[tuple[Id, ...], Field(min_length=1)]
-    take: Literal["last", "rest"]
-    patterns: Annotated[tuple[Pattern, ...], Field(min_length=1)]
+    take: Literal["last", "rest", "titles"]
+    many: StrictBool = False
+    patterns: tuple[Pattern, ...] = ()
     title_case: StrictBool = False
     reflect: StrictBool = False
     max_words: Annotated[StrictInt, Field(ge=1, le=30)] = 12
@@ -55,6 +73,75 @@ class SlotsFile(Frozen):
 
     version: Literal[1]
     slots: Mapping[Id, Slot]
+
+
+class Condition(Frozen):
+    """When a guarded reply, a discoverable or a rapport change applies: every part given holds."""
+
+    stages: tuple[StageName, ...] = ()
+    after_any: tuple[Id, ...] = ()
+    not_after: tuple[Id, ...] = ()
+    rapport_at_least: StrictInt | None = None
+    rapport_below: StrictInt | None = None
+    slots: tuple[Id, ...] = ()
+    min_turns: Annotated[StrictInt, Field(ge=0)] = 0
+
+
+class Guarded(Frozen):
+    """Variants said instead of the plain ones while a condition holds."""
+
+    when: Condition
+    say: Variants
+
+
+# A reply list: plain variants, and guarded ones that win (first first) while their condition holds.
+Reply = Annotated[tuple[Text | Guarded, ...], Field(min_length=1)]
+
+
+class RapportChange(Frozen):
+    intents: Annotated[tuple[Id, ...], Field(min_length=1)]
+    delta: StrictInt
+    when: Condition | None = None
+
+
+class Rapport(Frozen):
+    """How the persona warms or cools to the user, turn by turn."""
+
+    start: StrictInt = 0
+    changes: tuple[RapportChange, ...] = ()
+
+
+class Discoverable(Frozen):
+    """Something the persona reveals only to the right question at the right time."""
+
+    id: Id
+    what: Text
+    on: Annotated[tuple[Id, ...], Field(min_length=1)]
+    when: Condition | None = None
+    say: Variants
+
+
+class Timing(Frozen):
+    """The meeting's time budget, by turns or by the clock."""
+
+    warn_after_turns: Annotated[StrictInt, Field(ge=1)] | None = None
+    warn_at_minutes: Annotated[StrictInt, Field(ge=1)] | None = None
+    warn: OptionalVariants = ()
+    end_after_turns: Annotated[StrictInt, Field(ge=1)] | None = None
+    end_at_minutes: Annotated[StrictInt, Field(ge=1)] | None = None
+
+
+class RubricItem(Frozen):
+    check: Check
+    weight: Annotated[StrictInt, Field(ge=1, le=10)] = 1
+    why: Text
+
+
+class Impression(Frozen):
+    """The persona's private view of the user, by rapport reached; the report reveals it."""
+
+    at_least: StrictInt
+    verdict: Text
 
 
 class PersonaInfo(Frozen):
@@ -111,7 +198,7 @@ class Tree(Frozen):
 
 class Stage(Frozen):
     enter: OptionalVariants = ()
-    replies: Mapping[Id, Variants] = Field(default_factory=dict)
+    replies: Mapping[Id, Reply] = Field(default_factory=dict)
     advance: Advance
     tree: Tree | None = None
     resume: OptionalVariants = ()
@@ -138,11 +225,16 @@ class Persona(Frozen):
     persona: PersonaInfo
     leave_on: tuple[Id, ...] = ("goodbye",)
     opening: Variants
-    replies: Mapping[Id, Variants]
+    replies: Mapping[Id, Reply]
     silence: Variants
     fallback: Variants
     closing: Variants
     stages: Stages
+    rapport: Rapport = Rapport()
+    discoverables: tuple[Discoverable, ...] = ()
+    time: Timing | None = None
+    rubric: Annotated[tuple[RubricItem, ...], Field(min_length=1)]
+    impressions: tuple[Impression, ...] = ()
 
     @property
     def id(self) -> str:

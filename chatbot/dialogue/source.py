@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -13,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 from chatbot.errors import RehearseError
 
 PathKey = tuple[str | int, ...]
+_TAG = re.compile(r"^(str|int|bool|constrained-\w+|function-\w+\[.*\]|[A-Z]\w*)$")
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -151,10 +153,22 @@ class Source:
                     for loc in inner
                 )
             ]
-            raise DialogueError([self._explain(err) for err in errors]) from None
+            # One problem per place: a bad item in a union fails each branch in turn.
+            explained: dict[tuple[str, int], Problem] = {}
+            for err in errors:
+                problem = self._explain(err)
+                key = (problem.path, problem.line)
+                if key in explained and explained[key].message != problem.message:
+                    first = explained[key]
+                    problem = Problem(first.file, first.line, first.path, first.message)
+                explained.setdefault(key, problem)
+            raise DialogueError(list(explained.values())) from None
 
     def _explain(self, err: Any) -> Problem:
-        path: PathKey = tuple(k for k in err["loc"] if k != "[key]")
+        # Drop the union-branch tags pydantic puts in the path ("str", "Guarded", ...).
+        path: PathKey = tuple(
+            k for k in err["loc"] if isinstance(k, int) or not (k == "[key]" or _TAG.match(k))
+        )
         message = str(err["msg"])
         given = err.get("input")
         if err["type"] == "extra_forbidden":

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from chatbot.dialogue.contract import ENDED, OUT_OF_SCOPE, is_question_intent
 from chatbot.dialogue.loader import Catalog
-from chatbot.dialogue.models import Node, Persona, Stage
+from chatbot.dialogue.models import Discoverable, Node, Persona, Stage
+from chatbot.engine.conditions import Situation, holds
 from chatbot.engine.conversation import Conversation
 from chatbot.engine.nlu import Understanding
 from chatbot.engine.persona import Voice
@@ -23,6 +24,10 @@ def clean_input(text: str) -> str:
     return text.encode("utf-8", "replace").decode("utf-8") if not text.isascii() else text
 
 
+def spoken_list(values: list[str]) -> str:
+    return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " and " + values[-1]
+
+
 @dataclass
 class _StageState:
     turns: int = 0
@@ -34,9 +39,15 @@ class Engine:
     """Holds one conversation with one persona; knows nothing of screens or storage."""
 
     def __init__(
-        self, persona: Persona, catalog: Catalog, understand: Understand, seed: int
+        self,
+        persona: Persona,
+        catalog: Catalog,
+        understand: Understand,
+        seed: int,
+        list_slots: frozenset[str] = frozenset(),
     ) -> None:
         self.persona = persona
+        self.list_slots = list_slots
         self.catalog = catalog
         self._understand = understand
         self.seed = seed
@@ -49,6 +60,13 @@ class Engine:
         self._tree_start = tree.start if tree else None
         self.nodes_done: list[str] = []
         self.tree_done = False
+        self.rapport = persona.rapport.start
+        self.said: set[str] = set()
+        self.user_turns = 0
+        self.revealed: list[str] = []
+        self.slot_values: dict[str, list[str]] = {}
+        self._warned = False
+        self._now = Situation(self.stage, frozenset(), self.rapport, frozenset(), 0)
 
     @property
     def stage(self) -> str:
@@ -70,8 +88,9 @@ class Engine:
             self._persona(self.voice.say("opening", self.persona.opening), "opening", "opening")
         ]
 
-    def say(self, text: str) -> list[Turn]:
-        """Take one user turn; return it and the persona's answer, in order."""
+    def say(self, text: str, elapsed: float | None = None) -> list[Turn]:
+        """Take one user turn (and the seconds since the start, if known); return it and the
+        persona's answer, in order."""
         if self.ended:
             raise RuntimeError("the conversation has ended")
         first = len(self.turns)
@@ -79,25 +98,55 @@ class Engine:
             self.start()
         text = clean_input(text)
         understood = self._understand(text)
-        self.memory.update(understood.slots)
+        intent = understood.intent
+        lineage = self.catalog.lineage(intent)
+        before = self._situation()
+        for change in self.persona.rapport.changes:
+            if set(change.intents) & set(lineage) and holds(change.when, before):
+                self.rapport += change.delta
+        self._remember(understood.slots)
+        meta: dict[str, Any] = {
+            "source": understood.source,
+            "predicted": understood.predicted,
+            "slots": {k: list(v) for k, v in understood.slots.items()},
+            "rapport": self.rapport,
+        }
+        if elapsed is not None:
+            meta["elapsed"] = round(elapsed, 1)
         self.turns.append(
             Turn(
                 index=len(self.turns),
                 speaker="user",
                 text=text,
                 stage=self.stage,
-                intent=understood.intent,
+                intent=intent,
                 confidence=understood.confidence,
                 node=self.node,
-                meta={
-                    "source": understood.source,
-                    "predicted": understood.predicted,
-                    "slots": dict(understood.slots),
-                },
+                meta=meta,
             )
         )
-        self._respond(understood.intent, text)
+        # Replies see the rapport after this turn, and what was said before it.
+        self._now = Situation(self.stage, before.said, self.rapport, before.slots, before.turns)
+        self._respond(intent, text)
+        self.said.update(lineage)
+        self.user_turns += 1
+        self._keep_time(elapsed)
         return self.turns[first:]
+
+    def _situation(self) -> Situation:
+        return Situation(
+            self.stage, frozenset(self.said), self.rapport, frozenset(self.memory), self.user_turns
+        )
+
+    def _remember(self, slots: Mapping[str, tuple[str, ...]]) -> None:
+        """Slots declared `many:` gather every value said; the others keep the latest."""
+        for name, values in slots.items():
+            if name in self.list_slots:
+                kept = self.slot_values.setdefault(name, [])
+                kept += [v for v in values if v not in kept]
+            else:
+                self.slot_values[name] = [values[-1]]
+            self.memory[name] = spoken_list(self.slot_values[name])
 
     # The rules below are the ones dialogues/README.md describes under "How a turn is answered".
 
@@ -127,8 +176,31 @@ class Engine:
             self._persona(self.voice.say(key, stage.more), "more", key)
 
     def _reply(self, stage_name: str, stage: Stage, intent: str) -> None:
-        line, key = self.voice.reply(stage_name, stage, intent)
+        if self._reveal(intent):
+            return
+        line, key = self.voice.reply(stage_name, stage, intent, self._now)
         self._persona(line, "reply", key)
+
+    def _reveal(self, intent: str) -> bool:
+        """Say a discoverable instead of the usual reply, the first time its moment comes."""
+        found = self._discoverable(intent)
+        if found is None:
+            return False
+        self.revealed.append(found.id)
+        key = f"discoverables.{found.id}"
+        self._persona(self.voice.say(key, found.say), "reveal", key, {"revealed": found.id})
+        return True
+
+    def _discoverable(self, intent: str) -> Discoverable | None:
+        lineage = set(self.catalog.lineage(intent))
+        for item in self.persona.discoverables:
+            if (
+                item.id not in self.revealed
+                and lineage & set(item.on)
+                and holds(item.when, self._now)
+            ):
+                return item
+        return None
 
     def _answer_node(self, stage: Stage, intent: str) -> None:
         assert self.node is not None and stage.tree is not None
@@ -146,12 +218,13 @@ class Engine:
                 self._persona(self.voice.say(key, stage.resume), "resume", key)
             self._ask(self.node, node)
             return
-        chosen = branch or node.default
-        base = f"stages.questions.tree.nodes.{self.node}"
-        key = f"{base}.branches.{node.branches.index(branch)}" if branch else f"{base}.default"
-        self._persona(self.voice.say(key, chosen.reply), "reply", key)
+        if not self._reveal(intent):
+            chosen = branch or node.default
+            base = f"stages.questions.tree.nodes.{self.node}"
+            key = f"{base}.branches.{node.branches.index(branch)}" if branch else f"{base}.default"
+            self._persona(self.voice.say(key, chosen.reply), "reply", key)
         self.nodes_done.append(self.node)
-        self.node = chosen.next
+        self.node = (branch or node.default).next
         if self.node is None:
             self.tree_done = True
         elif not self._stage_done("questions", stage):
@@ -172,7 +245,26 @@ class Engine:
                 return True
         return state.turns >= rule.min_turns and bool(state.seen & set(rule.when_any))
 
-    def _change_stage(self, leave: bool = False) -> None:
+    def _keep_time(self, elapsed: float | None) -> None:
+        """Warn once as the time budget runs low; when it runs out, go to wrap-up."""
+        timing = self.persona.time
+        if timing is None or self.stage in ("wrap_up", ENDED):
+            return
+        minutes = elapsed / 60 if elapsed is not None else None
+
+        def reached(turns: int | None, at_minutes: int | None) -> bool:
+            by_turns = turns is not None and self.user_turns >= turns
+            return by_turns or (
+                at_minutes is not None and minutes is not None and minutes >= at_minutes
+            )
+
+        if reached(timing.end_after_turns, timing.end_at_minutes):
+            self._change_stage(leave=True, reason="time")
+        elif not self._warned and reached(timing.warn_after_turns, timing.warn_at_minutes):
+            self._warned = True
+            self._persona(self.voice.say("time.warn", timing.warn), "time", "time.warn")
+
+    def _change_stage(self, leave: bool = False, reason: str | None = None) -> None:
         before = self.stage
         skipped: list[str] = []
         if before == "questions" and not self.tree_done:
@@ -189,6 +281,8 @@ class Engine:
         meta: dict[str, Any] = {"from": before}
         if skipped:
             meta["skipped"] = skipped
+        if reason:
+            meta["reason"] = reason
         if stage.enter:
             key = f"stages.{after}.enter"
             self._persona(self.voice.say(key, stage.enter), "enter", key, meta)

@@ -41,7 +41,7 @@ class Understanding:
     source: str  # "model", "pattern" or "empty"
     predicted: str  # the model's first choice, before the out-of-scope rule
     ranking: tuple[tuple[str, float], ...] = ()
-    slots: Mapping[str, str] = field(default_factory=dict)
+    slots: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def reading_text(text: str, limit: int) -> str:
@@ -68,7 +68,8 @@ class IntentClassifier:
         self._slots = dict(slots)
         self._slot_matcher = Matcher(nlp.vocab)
         for name, slot in slots.items():
-            self._slot_matcher.add(name, [[dict(t) for t in p] for p in slot.patterns])
+            if slot.patterns:
+                self._slot_matcher.add(name, [[dict(t) for t in p] for p in slot.patterns])
 
     @classmethod
     def load(cls, model_dir: Path, slots: Mapping[str, Slot]) -> IntentClassifier:
@@ -88,6 +89,10 @@ class IntentClassifier:
                 f"the intent model in {model_dir} cannot be loaded: {exc}"
             ) from None
         return cls(nlp, fingerprint, slots)
+
+    @property
+    def list_slots(self) -> frozenset[str]:
+        return frozenset(name for name, slot in self._slots.items() if slot.many)
 
     @property
     def model_hash(self) -> str:
@@ -115,18 +120,25 @@ class IntentClassifier:
             intent, round(score, 4), "model", top, ranking, self._read_slots(doc, intent)
         )
 
-    def _read_slots(self, doc: Any, intent: str) -> dict[str, str]:
-        found: dict[str, str] = {}
+    def _read_slots(self, doc: Any, intent: str) -> dict[str, tuple[str, ...]]:
+        found: dict[str, list[str]] = {}
         lineage = set(self.catalog.lineage(intent))
-        for match_id, start, end in self._slot_matcher(doc):
+        wanted = {n: s for n, s in self._slots.items() if lineage.intersection(s.intents)}
+        matches = self._slot_matcher(doc) if len(self._slot_matcher) else []
+        for match_id, start, end in matches:
             name = self.nlp.vocab.strings[match_id]
-            slot = self._slots[name]
-            if name in found or not lineage.intersection(slot.intents):
-                continue
-            value = self._slot_value(doc, slot, start, end)
-            if value:
-                found[name] = value
-        return found
+            if name in wanted:
+                value = self._slot_value(doc, wanted[name], start, end)
+                if value and value not in found.setdefault(name, []):
+                    found[name].append(value)
+        for name, slot in wanted.items():
+            if slot.take == "titles":
+                found[name] = [v for v in _title_runs(doc, slot.max_words) if v]
+        out = {}
+        for name, values in found.items():
+            if values:
+                out[name] = tuple(values) if self._slots[name].many else (values[-1],)
+        return out
 
     @staticmethod
     def _slot_value(doc: Any, slot: Slot, start: int, end: int) -> str | None:
@@ -151,6 +163,24 @@ class IntentClassifier:
         if not value.isprintable():
             return None
         return value
+
+
+def _title_runs(doc: Any, max_words: int) -> list[str]:
+    """Runs of capitalised words ("Acme", "Globex Corp", "IBM"), but not a sentence's first word."""
+    runs: list[list[str]] = []
+    current: list[str] = []
+    for token in doc:
+        starts_sentence = token.i == 0 or doc[token.i - 1].text in {".", "!", "?"}
+        capital = token.is_alpha and (token.is_title or (token.is_upper and len(token) > 1))
+        if capital and not starts_sentence and token.text not in {"I", "I'm"}:
+            current.append(token.text)
+            continue
+        if current:
+            runs.append(current)
+        current = []
+    if current:
+        runs.append(current)
+    return [" ".join(r) for r in runs if len(r) <= max_words and r[0].isprintable()]
 
 
 def model_present(model_dir: Path) -> bool:

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from chatbot.dialogue.checks import SLOT_RE
 from chatbot.dialogue.loader import Catalog
-from chatbot.dialogue.models import Persona, Stage
+from chatbot.dialogue.models import Guarded, Persona, Reply, Stage
+from chatbot.engine.conditions import Situation, holds
 
 
 @dataclass
@@ -62,13 +63,22 @@ class Voice:
             deck = self._decks[key] = _Deck(variants)
         return deck.draw(self._rng, self.memory)
 
-    def reply(self, stage_name: str, stage: Stage, intent: str) -> tuple[str, str]:
+    def reply(self, stage_name: str, stage: Stage, intent: str, now: Situation) -> tuple[str, str]:
         """The reply to `intent` in a stage, and the key it came from (for the record)."""
         for candidate in self.catalog.lineage(intent):
             if candidate in stage.replies:
                 key = f"stages.{stage_name}.replies.{candidate}"
-                return self.say(key, stage.replies[candidate]), key
+                return self.choose(key, stage.replies[candidate], now)
             if candidate in self.persona.replies:
                 key = f"replies.{candidate}"
-                return self.say(key, self.persona.replies[candidate]), key
+                return self.choose(key, self.persona.replies[candidate], now)
         return self.say("fallback", self.persona.fallback), "fallback"
+
+    def choose(self, key: str, reply: Reply, now: Situation) -> tuple[str, str]:
+        """The first guarded variants whose condition holds, else the plain ones."""
+        for i, item in enumerate(reply):
+            if isinstance(item, Guarded) and holds(item.when, now):
+                guarded_key = f"{key}[{i}]"
+                return self.say(guarded_key, item.say), guarded_key
+        plain = tuple(item for item in reply if isinstance(item, str))
+        return self.say(key, plain), key

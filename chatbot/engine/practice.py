@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from chatbot import __version__, paths
@@ -76,6 +77,7 @@ class Practice:
     engine: Engine
     store: Store
     session_id: int
+    started: float = field(default_factory=time.monotonic)
 
     @classmethod
     def begin(
@@ -85,7 +87,9 @@ class Practice:
         classifier: IntentClassifier,
         seed: int,
     ) -> Practice:
-        engine = Engine(persona, classifier.catalog, classifier.understand, seed)
+        engine = Engine(
+            persona, classifier.catalog, classifier.understand, seed, classifier.list_slots
+        )
         session_id = store.create(
             persona=persona.id,
             scenario=persona.persona.scenario,
@@ -100,7 +104,8 @@ class Practice:
         return self._commit(self.engine.start)
 
     def say(self, text: str) -> list[Turn]:
-        return self._commit(lambda: self.engine.say(text))
+        elapsed = time.monotonic() - self.started
+        return self._commit(lambda: self.engine.say(text, elapsed))
 
     def _commit(self, step: Callable[[], list[Turn]]) -> list[Turn]:
         turns = step()

@@ -58,14 +58,19 @@ def annotate(turn: Turn) -> str:
             notes.append(f"model said {meta['predicted']}")
         if meta.get("source") == "pattern":
             notes.append("pattern")
-        for name, value in (meta.get("slots") or {}).items():
-            notes.append(f"{name}={value}")
+        for name, values in (meta.get("slots") or {}).items():
+            shown = values if isinstance(values, str) else " | ".join(values)
+            notes.append(f"{name}={shown}")
         return "  [" + "; ".join(notes) + "]"
     notes = []
     if turn.node:
         notes.append(f"node {turn.node}")
     if turn.meta.get("skipped"):
         notes.append("skipped " + ", ".join(turn.meta["skipped"]))
+    if turn.meta.get("revealed"):
+        notes.append(f"revealed {turn.meta['revealed']}")
+    if turn.meta.get("reason") == "time":
+        notes.append("time is up")
     return "  [" + "; ".join(notes) + "]" if notes else ""
 
 
