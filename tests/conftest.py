@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,8 @@ import pytest
 from chatbot import paths
 
 ROOT = Path(__file__).resolve().parent.parent
+# The tests, and the commands they start, keep their YAML cache to themselves.
+os.environ.setdefault("REHEARSE_CACHE", tempfile.mkdtemp(prefix="rehearse-cache-"))
 DEV_SET = ROOT / "tests" / "data" / "dev.yaml"
 # Written blind (its writer saw neither training data nor dev set); never used for tuning.
 HELDOUT_SET = ROOT / "tests" / "data" / "heldout.yaml"
