@@ -68,7 +68,12 @@ def minimal_persona() -> dict[str, Any]:
         },
         "rubric": [{"check": "thanked_them", "why": "Say thank you."}],
         "discoverables": [
-            {"id": "secret", "what": "A secret.", "on": ["ask_team_needs"], "say": ["The secret."]}
+            {
+                "id": "secret",
+                "what": "A secret.",
+                "unlocked_by": ["ask_team_needs"],
+                "say": ["The secret."],
+            }
         ],
     }
 
@@ -231,7 +236,7 @@ def test_a_number_where_text_is_expected(tmp_path: Path, dialogues: Path) -> Non
             "unknown key",
         ),
         (
-            lambda d: d["discoverables"][0].update({"on": ["ask_secrets"]}),
+            lambda d: d["discoverables"][0].update({"unlocked_by": ["ask_secrets"]}),
             "- ask_secrets",
             "unknown intent",
         ),

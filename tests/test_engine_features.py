@@ -34,7 +34,7 @@ def engine(tmp_path: Path, classifier: Any, change: Any = None) -> Engine:
         {
             "id": "team_need",
             "what": "Their real need.",
-            "on": ["ask_team_needs"],
+            "unlocked_by": ["ask_team_needs"],
             "when": {"after_any": ["ask_culture"]},
             "say": ["The real need, revealed."],
         }

@@ -14,7 +14,16 @@ from chatbot.dialogue.source import PathKey, Problem, Source
 
 SLOT_RE = re.compile(r"\{([^{}]*)\}")
 _ID_FIELDS = frozenset(
-    {"when_any", "expects", "intents", "leave_on", "detours", "after_any", "not_after", "on"}
+    {
+        "when_any",
+        "expects",
+        "intents",
+        "leave_on",
+        "detours",
+        "after_any",
+        "not_after",
+        "unlocked_by",
+    }
 )
 _STAGE_ONLY = {
     "tree": "questions",
@@ -171,6 +180,10 @@ def check_persona(
         stage = persona.stages.get(stage_name)
         problems += _check_stage(source, stage_name, stage, intents)
     problems += _unique(source, "discoverables", [d.id for d in persona.discoverables], "id")
+    discoverable_ids = {d.id for d in persona.discoverables}
+    for path, value in _walk(persona, ()):
+        if "revealed" in path and isinstance(value, str) and value not in discoverable_ids:
+            problems.append(source.problem(path, f"unknown discoverable {value!r}"))
     problems += _unique(source, "rubric", [r.check for r in persona.rubric], "check")
     timing = persona.time
     if timing and (timing.warn_after_turns or timing.warn_at_minutes) and not timing.warn:

@@ -84,6 +84,7 @@ class Condition(Frozen):
     rapport_at_least: StrictInt | None = None
     rapport_below: StrictInt | None = None
     slots: tuple[Id, ...] = ()
+    revealed: tuple[Id, ...] = ()
     min_turns: Annotated[StrictInt, Field(ge=0)] = 0
 
 
@@ -116,7 +117,7 @@ class Discoverable(Frozen):
 
     id: Id
     what: Text
-    on: Annotated[tuple[Id, ...], Field(min_length=1)]
+    unlocked_by: Annotated[tuple[Id, ...], Field(min_length=1)]
     when: Condition | None = None
     say: Variants
 

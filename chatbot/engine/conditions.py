@@ -16,6 +16,7 @@ class Situation:
     rapport: int
     slots: frozenset[str]
     turns: int
+    revealed: frozenset[str] = frozenset()
 
 
 def holds(condition: Condition | None, now: Situation) -> bool:
@@ -29,5 +30,6 @@ def holds(condition: Condition | None, now: Situation) -> bool:
         and (c.rapport_at_least is None or now.rapport >= c.rapport_at_least)
         and (c.rapport_below is None or now.rapport < c.rapport_below)
         and now.slots.issuperset(c.slots)
+        and now.revealed.issuperset(c.revealed)
         and now.turns >= c.min_turns
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -101,8 +102,10 @@ class Engine:
         intent = understood.intent
         lineage = self.catalog.lineage(intent)
         before = self._situation()
+        # Silence is recorded as out_of_scope, but it neither warms nor cools the persona.
+        silent = not text.strip()
         for change in self.persona.rapport.changes:
-            if set(change.intents) & set(lineage) and holds(change.when, before):
+            if not silent and set(change.intents) & set(lineage) and holds(change.when, before):
                 self.rapport += change.delta
         self._remember(understood.slots)
         meta: dict[str, Any] = {
@@ -126,16 +129,27 @@ class Engine:
             )
         )
         # Replies see the rapport after this turn, and what was said before it.
-        self._now = Situation(self.stage, before.said, self.rapport, before.slots, before.turns)
+        self._now = dataclasses.replace(before, rapport=self.rapport)
+        stage = self.stage
         self._respond(intent, text)
-        self.said.update(lineage)
+        if not silent:
+            self.said.update(lineage)
         self.user_turns += 1
         self._keep_time(elapsed)
+        more = self.persona.stages.get(stage).more if stage == self.stage else ()
+        if stage == "interviewee_questions" and more and is_question_intent(intent):
+            key = f"stages.{stage}.more"
+            self._persona(self.voice.say(key, more), "more", key)
         return self.turns[first:]
 
     def _situation(self) -> Situation:
         return Situation(
-            self.stage, frozenset(self.said), self.rapport, frozenset(self.memory), self.user_turns
+            self.stage,
+            frozenset(self.said),
+            self.rapport,
+            frozenset(self.memory),
+            self.user_turns,
+            frozenset(self.revealed),
         )
 
     def _remember(self, slots: Mapping[str, tuple[str, ...]]) -> None:
@@ -171,9 +185,6 @@ class Engine:
             self._reply(stage_name, stage, intent)
         if self._stage_done(stage_name, stage):
             self._change_stage()
-        elif stage_name == "interviewee_questions" and is_question_intent(intent) and stage.more:
-            key = f"stages.{stage_name}.more"
-            self._persona(self.voice.say(key, stage.more), "more", key)
 
     def _reply(self, stage_name: str, stage: Stage, intent: str) -> None:
         if self._reveal(intent):
@@ -196,7 +207,7 @@ class Engine:
         for item in self.persona.discoverables:
             if (
                 item.id not in self.revealed
-                and lineage & set(item.on)
+                and lineage & set(item.unlocked_by)
                 and holds(item.when, self._now)
             ):
                 return item
