@@ -30,3 +30,10 @@ def test_schema_describes_the_persona_format(dialogues: Path) -> None:
     assert persona["additionalProperties"] is False
     shipped = yaml.safe_load((dialogues / "personas" / "priya.yaml").read_text(encoding="utf-8"))
     assert set(shipped) <= set(persona["properties"])
+
+
+def test_authoring_guide_lists_every_rubric_check(dialogues: Path) -> None:
+    from chatbot.dialogue.models import RUBRIC_CHECKS
+
+    guide = (dialogues / "README.md").read_text(encoding="utf-8")
+    assert [c for c in RUBRIC_CHECKS if f"`{c}`" not in guide] == []

@@ -61,22 +61,3 @@ MIN_EXAMPLES = 30
 def is_question_intent(intent: str) -> bool:
     """A question the user puts to the persona (the `ask_*` family)."""
     return intent.startswith("ask_") and intent != "ask_clarify"
-
-
-# The checks a scenario's rubric may name; the coach scores each from the recorded turns.
-RUBRIC_CHECKS = (
-    "greeted_and_introduced",
-    "asked_for_advice_not_a_job",
-    "small_talk_first",
-    "shared_goals_with_openness",
-    "shared_skills_and_ideal_role",
-    "shared_target_companies",
-    "learned_their_needs",
-    "asked_open_questions",
-    "asked_who_else",
-    "offered_help",
-    "thanked_them",
-    "agreed_follow_up",
-    "kept_to_time",
-    "no_early_jobs_or_pay",
-)

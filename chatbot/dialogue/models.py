@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 from pydantic import StringConstraints as Str
@@ -30,6 +30,8 @@ Check = Literal[
     "kept_to_time",
     "no_early_jobs_or_pay",
 ]
+# The checks a scenario's rubric may name; the coach scores each from the recorded turns.
+RUBRIC_CHECKS: tuple[str, ...] = get_args(Check)
 Scenario = Literal[
     "informal_interview",
     "internal_soft_interview",
