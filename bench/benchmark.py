@@ -122,6 +122,66 @@ def turn_latency(turns: int, home: str) -> dict[str, float]:
     }
 
 
+_FIRST_FRAME = """
+import sys, time
+from textual.app import App
+from textual.widgets import Static
+if sys.argv[1] == "minimal":
+    class Timed(App):
+        def compose(self):
+            yield Static("hello")
+        def on_mount(self):
+            self.call_after_refresh(self.exit)
+else:
+    from chatbot.tui.app import RehearseApp
+    class Timed(RehearseApp):
+        def load_model(self):
+            pass
+        def on_mount(self):
+            super().on_mount()
+            self.call_after_refresh(self.exit)
+Timed().run(headless=True)
+"""
+
+_FIRST_LINE = """
+import asyncio, resource, time
+started = time.perf_counter()
+from chatbot.tui.app import RehearseApp
+async def main():
+    app = RehearseApp(persona="priya", seed=1, typing_delay=0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        while getattr(app.screen, "practice", None) is None:
+            await pilot.pause(0.01)
+        print(time.perf_counter() - started)
+        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+asyncio.run(main())
+"""
+
+
+def tui(runs: int, home: str) -> dict[str, float]:
+    """First frame against a minimal Textual app; first persona line; memory with the model."""
+    minimal, ours = [], []
+    for _ in range(runs):
+        minimal.append(_python("-c", _FIRST_FRAME, "minimal", env={"REHEARSE_HOME": home}))
+        ours.append(_python("-c", _FIRST_FRAME, "rehearse", env={"REHEARSE_HOME": home}))
+    done = subprocess.run(
+        [sys.executable, "-c", _FIRST_LINE],
+        capture_output=True,
+        check=True,
+        cwd=ROOT,
+        env={**os.environ, "REHEARSE_HOME": home},
+    )
+    line, rss = done.stdout.decode().split()
+    m, o = statistics.median(minimal), statistics.median(ours)
+    return {
+        "minimal_s": round(m, 3),
+        "first_frame_s": round(o, 3),
+        "ratio": round(o / m, 2),
+        "first_line_s": round(float(line), 2),
+        "rss_mb": round(int(rss) / 1024, 1),
+    }
+
+
 def training_time() -> dict[str, Any]:
     from chatbot.engine.training import train
 
@@ -212,6 +272,7 @@ def main() -> int:
         results["turn"] = turn_latency(args.turns, os.path.join(home, "latency"))
         results["cold_start"] = cold_start(args.runs, os.path.join(home, "cold"))
         results["peak_rss_mb"] = peak_rss(os.path.join(home, "rss"))
+        results["tui"] = tui(args.runs, os.path.join(home, "tui"))
     if args.json:
         print(json.dumps(results, indent=2))
         return 0
@@ -261,6 +322,11 @@ def main() -> int:
             "<= 30 s",
         ),
         ("peak RSS, full line-mode session", f"{results['peak_rss_mb']} MB", "<= 200 MB"),
+        ("TUI first frame", f"{results['tui']['first_frame_s']} s", ""),
+        ("minimal Textual app first frame", f"{results['tui']['minimal_s']} s", ""),
+        ("TUI first frame / minimal app", f"{results['tui']['ratio']}x", "<= 1.5x"),
+        ("TUI start to first persona line", f"{results['tui']['first_line_s']} s", ""),
+        ("TUI memory with the model loaded", f"{results['tui']['rss_mb']} MB", ""),
     ]
     width = max(len(r[0]) for r in rows)
     print(f"| {'measure'.ljust(width)} | result | target |\n| --- | --- | --- |")

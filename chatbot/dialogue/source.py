@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -14,42 +11,12 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from chatbot.dialogue.yaml_cache import cached_safe_load
 from chatbot.errors import RehearseError
 
 PathKey = tuple[str | int, ...]
 _TAG = re.compile(r"^(str|int|bool|constrained-\w+|function-\w+\[.*\]|[A-Z]\w*)$")
 M = TypeVar("M", bound=BaseModel)
-
-
-def _cache_dir() -> Path:
-    override = os.environ.get("REHEARSE_CACHE")
-    if override:
-        return Path(override)
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("rehearse")) / "yaml"
-
-
-def _cached_load(raw: bytes, text: str) -> Any:
-    """yaml.safe_load, remembered as JSON by the file's hash: parsing YAML in pure Python
-    costs a tenth of a second per persona at every start, reading JSON almost nothing."""
-    path = _cache_dir() / f"{hashlib.sha256(raw).hexdigest()}.json"
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        pass
-    data = yaml.safe_load(text)
-    try:
-        encoded = json.dumps(data, ensure_ascii=False)
-        # Dates, sets or non-string keys do not survive JSON: such files are never cached.
-        if json.loads(encoded) == data:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_suffix(f".{os.getpid()}.tmp")
-            partial.write_text(encoded, encoding="utf-8")
-            partial.replace(path)
-    except (OSError, TypeError, ValueError):
-        pass  # a cache that cannot be written only costs time
-    return data
 
 
 @dataclass(frozen=True, order=True)
@@ -100,7 +67,7 @@ class Source:
             line = raw[: exc.start].count(b"\n") + 1
             raise DialogueError([Problem(name, line, "", "not UTF-8 text")]) from None
         try:
-            data = _cached_load(raw, text)
+            data = cached_safe_load(raw, text)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark else 1

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import sys
 
 from chatbot import paths
 from chatbot.dialogue.loader import Catalog, load_persona_file, load_slots
@@ -84,8 +83,11 @@ def cmd_replay(session_id: int, as_plain: bool, out: Printer) -> int:
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
-    sys.stderr.write(
-        "The full-screen app is not built yet; for now use line mode:\n"
-        "  rehearse personas\n  rehearse practice --plain --persona ID\n"
-    )
-    return 2
+    from chatbot.tui.app import RehearseApp
+
+    persona = getattr(args, "persona", None)
+    if persona is not None:
+        persona_path(persona)  # an unknown persona fails before the screen takes over
+    app = RehearseApp(persona=persona, seed=getattr(args, "seed", None))
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,1 @@
+"""The Textual shell: screens over the engine, styles in rehearse.tcss."""

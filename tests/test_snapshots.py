@@ -1,0 +1,50 @@
+"""Snapshots of home, practice mid-conversation and report at 80x24 and 120x40."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.test_engine import FULL
+from tests.test_tui import choose, make_app, say, wait_for_model
+
+SIZES = [(80, 24), (120, 40)]
+
+
+@pytest.fixture(autouse=True)
+def _private(home: Path, classifier: Any) -> None:
+    """Sessions in a temporary folder (no recent sessions), the model trained beforehand."""
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_home(snap_compare: Any, size: tuple[int, int]) -> None:
+    async def ready(pilot: Any) -> None:
+        await wait_for_model(pilot.app, pilot)
+
+    assert snap_compare(make_app(seed=3), terminal_size=size, run_before=ready)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_practice_mid_conversation(snap_compare: Any, size: tuple[int, int]) -> None:
+    async def talk(pilot: Any) -> None:
+        await wait_for_model(pilot.app, pilot)
+        await choose(pilot, "priya")
+        for text in FULL[:5]:
+            await say(pilot, text)
+
+    assert snap_compare(make_app(seed=3), terminal_size=size, run_before=talk)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_report(snap_compare: Any, size: tuple[int, int]) -> None:
+    async def finish(pilot: Any) -> None:
+        await wait_for_model(pilot.app, pilot)
+        await choose(pilot, "priya")
+        for text in FULL:
+            await say(pilot, text)
+        await pilot.press("f10")
+        await pilot.pause()
+
+    assert snap_compare(make_app(seed=3), terminal_size=size, run_before=finish)

@@ -1,0 +1,160 @@
+"""The Textual app driven by Pilot: choose, converse through five stages, report, home."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import OptionList, Static
+
+from chatbot.tui.app import RehearseApp
+from chatbot.tui.help_screen import HelpScreen
+from chatbot.tui.history_input import HistoryInput
+from chatbot.tui.home_screen import HomeScreen
+from chatbot.tui.practice_screen import PracticeScreen
+from chatbot.tui.report_screen import ReportScreen
+from chatbot.tui.stage_tracker import StageTracker
+from chatbot.tui.transcript import Transcript
+from tests.test_engine import FULL
+
+
+@pytest.fixture(autouse=True)
+def _private(home: Path, classifier: Any) -> None:
+    """Sessions in a temporary folder; the model trained before any app starts."""
+
+
+def make_app(**kwargs: Any) -> RehearseApp:
+    return RehearseApp(typing_delay=0, clock=lambda: 0.0, cursor_blink=False, **kwargs)
+
+
+async def wait_for_model(app: RehearseApp, pilot: Any) -> None:
+    for _ in range(300):
+        if app.classifier is not None:
+            break
+        await pilot.pause(0.05)
+    assert app.classifier is not None
+    await pilot.pause()
+
+
+async def say(pilot: Any, text: str) -> None:
+    box = pilot.app.screen.query_one(HistoryInput)
+    box.value = text
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def lines(app: RehearseApp) -> list[str]:
+    transcript = app.screen.query_one(Transcript)
+    return [str(w.render()) for w in transcript.query(Static)]
+
+
+async def choose(pilot: Any, persona: str) -> None:
+    options = pilot.app.screen.query_one(OptionList)
+    index = next(
+        i for i in range(options.option_count) if options.get_option_at_index(i).id == persona
+    )
+    options.highlighted = index
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_choose_converse_end_report_and_home() -> None:
+    app = make_app(seed=3)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert isinstance(app.screen, HomeScreen)
+        await wait_for_model(app, pilot)
+        await choose(pilot, "priya")
+        assert isinstance(app.screen, PracticeScreen)
+        for text in FULL:
+            await say(pilot, text)
+        practice = app.screen.practice
+        assert practice is not None and practice.engine.ended
+        assert practice.engine.conversation.visited == [
+            "greeting",
+            "small_talk",
+            "questions",
+            "interviewee_questions",
+            "wrap_up",
+            "ended",
+        ]
+        assert app.screen.query_one(StageTracker).stage == "ended"
+        shown = lines(app)
+        assert any(line.startswith("You: I'm Sam") for line in shown)
+        assert sum(line.startswith("Priya: ") for line in shown) > len(FULL)
+        await pilot.press("f10")
+        await pilot.pause()
+        assert isinstance(app.screen, ReportScreen)
+        report = " ".join(str(w.render()) for w in app.screen.query(Static))
+        assert "reached its end" in report and "Your questions" in report
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert app.screen.query_one("#recent").row_count == 1
+
+
+async def test_hint_and_help_keys() -> None:
+    app = make_app(persona="priya", seed=1)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_model(app, pilot)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert any("Say hello" in str(n.message) for n in app._notifications)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, PracticeScreen)
+
+
+async def test_input_history_walks_up_and_down() -> None:
+    app = make_app(persona="priya", seed=1)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_model(app, pilot)
+        await say(pilot, "first line")
+        await say(pilot, "second line")
+        box = app.screen.query_one(HistoryInput)
+        await pilot.press("up")
+        assert box.value == "second line"
+        await pilot.press("up")
+        assert box.value == "first line"
+        await pilot.press("down")
+        assert box.value == "second line"
+        await pilot.press("down")
+        assert box.value == ""
+
+
+async def test_markup_and_control_characters_are_shown_literally() -> None:
+    hostile = "[/] [@click=app.quit]quit[/] [bold red]x \x1b[31m end"
+    app = make_app(persona="priya", seed=1)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_model(app, pilot)
+        await say(pilot, hostile)
+        assert app.is_running
+        assert any(line == f"You: {hostile}" for line in lines(app))
+
+
+async def test_typing_before_the_model_is_ready_is_kept(classifier: Any) -> None:
+    app = make_app(persona="priya", seed=1)
+    app.load_model = lambda: None  # type: ignore[method-assign]  # hold the model back
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, PracticeScreen)
+        await say(pilot, "hello there, I'm Kim")
+        assert screen.waiting == ["hello there, I'm Kim"] and screen.practice is None
+        app._model_loaded(classifier)
+        await pilot.pause()
+        assert screen.waiting == [] and screen.practice is not None
+        assert [t.text for t in screen.practice.engine.turns if t.speaker == "user"] == [
+            "hello there, I'm Kim"
+        ]
+
+
+def test_the_app_module_imports_no_spacy() -> None:
+    """The first frame can appear before spaCy is imported: the model loads in a worker."""
+    code = "import sys, chatbot.tui.app as a; a.RehearseApp(); print('spacy' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
