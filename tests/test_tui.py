@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import OptionList, Static
+from textual.widgets import DataTable, OptionList, Static
+from textual.widgets._data_table import default_cell_formatter
 
 from chatbot.tui.app import RehearseApp
 from chatbot.tui.help_screen import HelpScreen
@@ -158,3 +159,19 @@ def test_the_app_module_imports_no_spacy() -> None:
     code = "import sys, chatbot.tui.app as a; a.RehearseApp(); print('spacy' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+async def test_stored_values_in_the_sessions_table_are_literal(home: Path) -> None:
+    from chatbot.engine.store import Store
+
+    with Store(home) as store:
+        session = store.create("[b]odd[/b]", "informal_interview", 1, "d", "m", "0")
+        store.append(session, [], "[i]odd[/i]", False)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#recent", DataTable)
+        assert table.row_count == 1
+        shown = [default_cell_formatter(cell).plain for cell in table.get_row_at(0)]
+        assert "[b]odd[/b]" in shown and "[i]odd[/i]" in shown
+        assert default_cell_formatter("[b]odd[/b]").plain == "odd"  # what a plain str would show

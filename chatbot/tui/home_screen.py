@@ -65,14 +65,16 @@ class HomeScreen(Screen[None]):
         table.clear(columns=True)
         table.add_columns("id", "started (UTC)", "persona", "turns", "stage", "score")
         for info in app.recent_sessions():
-            table.add_row(
+            cells = (
                 str(info.id),
                 info.started[:16].replace("T", " "),
-                Content(info.persona),
+                info.persona,
                 str(info.turns),
                 "ended" if info.ended else info.stage.replace("_", " "),
                 "—",
             )
+            # DataTable reads a plain str cell as markup; stored values are shown as they are.
+            table.add_row(*(Content(cell) for cell in cells))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self._open(event.option.id)
