@@ -158,11 +158,7 @@ class Source:
             explained: dict[tuple[str, int], Problem] = {}
             for err in errors:
                 problem = self._explain(err)
-                key = (problem.path, problem.line)
-                if key in explained and explained[key].message != problem.message:
-                    first = explained[key]
-                    problem = Problem(first.file, first.line, first.path, first.message)
-                explained.setdefault(key, problem)
+                explained.setdefault((problem.path, problem.line), problem)
             raise DialogueError(list(explained.values())) from None
 
     def _explain(self, err: Any) -> Problem:

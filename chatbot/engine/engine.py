@@ -67,7 +67,7 @@ class Engine:
         self.revealed: list[str] = []
         self.slot_values: dict[str, list[str]] = {}
         self._warned = False
-        self._now = Situation(self.stage, frozenset(), self.rapport, frozenset(), 0)
+        self._now = self._situation()
 
     @property
     def stage(self) -> str:

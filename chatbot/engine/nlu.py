@@ -12,7 +12,7 @@ from typing import Any
 from chatbot.dialogue.contract import OUT_OF_SCOPE
 from chatbot.dialogue.loader import Catalog
 from chatbot.dialogue.models import Slot
-from chatbot.engine.training import FINGERPRINT, Fingerprint, read_fingerprint
+from chatbot.engine.training import Fingerprint, read_fingerprint
 from chatbot.errors import RehearseError
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -181,7 +181,3 @@ def _title_runs(doc: Any, max_words: int) -> list[str]:
     if current:
         runs.append(current)
     return [" ".join(r) for r in runs if len(r) <= max_words and r[0].isprintable()]
-
-
-def model_present(model_dir: Path) -> bool:
-    return (model_dir / FINGERPRINT).is_file()

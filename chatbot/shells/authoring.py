@@ -9,7 +9,7 @@ from typing import Any
 from chatbot import paths
 from chatbot.dialogue import schema
 from chatbot.dialogue.loader import catalog_of, load_intents, load_labelled, validate
-from chatbot.engine.training import Fingerprint, read_config, read_fingerprint, train
+from chatbot.engine.training import Fingerprint, read_config, train
 from chatbot.errors import RehearseError
 from chatbot.shells.output import Printer, err, progress_to_stderr
 
@@ -138,7 +138,3 @@ def cmd_schema(check: bool, out: Printer) -> int:
     for path in schema.write(folder):
         out.line(f"wrote {path}")
     return 0
-
-
-def model_summary() -> Fingerprint | None:
-    return read_fingerprint(paths.model_dir())
