@@ -43,8 +43,11 @@ class RehearseApp(App[None]):
         self.cards = persona_cards()
         self._store: Any = None
 
+    def get_default_screen(self) -> HomeScreen:
+        # Home is the base screen rather than pushed over a blank one: one screen less to draw.
+        return HomeScreen()
+
     def on_mount(self) -> None:
-        self.push_screen(HomeScreen())
         if self.start_persona:
             from chatbot.tui.practice_screen import PracticeScreen
 
@@ -93,7 +96,7 @@ class RehearseApp(App[None]):
             return []
 
     def action_go_home(self) -> None:
-        while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
             self.pop_screen()
 
     def action_toggle_theme(self) -> None:

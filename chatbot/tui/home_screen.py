@@ -54,7 +54,8 @@ class HomeScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = "Home"
         self.query_one(OptionList).focus()
-        self.refresh_sessions()
+        # The cards come first; the sessions table (SQLite) fills in just after the first frame.
+        self.call_after_refresh(self.refresh_sessions)
 
     def on_screen_resume(self) -> None:
         self.refresh_sessions()
