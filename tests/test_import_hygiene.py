@@ -1,4 +1,4 @@
-"""The engine imports no Textual, and imports run one way: shells → engine → dialogue data."""
+"""The engine imports no Textual; imports run one way: shells → coach → engine → dialogue data."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ def test_engine_and_line_mode_import_no_textual() -> None:
     code = (
         "import sys\n"
         "import chatbot.engine.practice, chatbot.engine.evaluation, chatbot.engine.store\n"
-        "import chatbot.dialogue.loader, chatbot.dialogue.schema\n"
+        "import chatbot.dialogue.loader, chatbot.dialogue.schema, chatbot.dialogue.coach_loader\n"
+        "import chatbot.coach.scorecard, chatbot.coach.history\n"
         "import chatbot.shells.plain, chatbot.shells.commands, chatbot.shells.authoring\n"
         "import chatbot.cli\n"
         "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
@@ -37,8 +38,16 @@ def _imports(path: Path) -> set[str]:
 
 def test_layers_import_only_downwards() -> None:
     forbidden = {
-        "dialogue": ("chatbot.engine", "chatbot.shells", "chatbot.tui", "chatbot.cli", "textual"),
-        "engine": ("chatbot.shells", "chatbot.tui", "chatbot.cli", "textual"),
+        "dialogue": (
+            "chatbot.engine",
+            "chatbot.coach",
+            "chatbot.shells",
+            "chatbot.tui",
+            "chatbot.cli",
+            "textual",
+        ),
+        "engine": ("chatbot.coach", "chatbot.shells", "chatbot.tui", "chatbot.cli", "textual"),
+        "coach": ("chatbot.shells", "chatbot.tui", "chatbot.cli", "textual"),
     }
     offences = []
     for layer, banned in forbidden.items():

@@ -10,6 +10,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from chatbot.dialogue import checks
+from chatbot.dialogue.coach_loader import coach_file, load_coach, questions_file
 from chatbot.dialogue.models import Frozen, Id, Intent, IntentsFile, Persona, Slot, SlotsFile, Text
 from chatbot.dialogue.source import DialogueError, Problem, Source
 
@@ -144,9 +145,14 @@ def validate(root: Path, paths: list[Path] | None = None) -> list[Problem]:
         slot_names = set(load_slots(root, catalog, strict=True))
     except DialogueError as exc:
         problems += exc.problems
+    try:
+        load_coach(root)
+    except DialogueError as exc:
+        problems += exc.problems
     targets = persona_files(root) if paths is None else paths
+    shared = ("slots.yaml", "questions.yaml", "coach.yaml")
     for path in targets:
-        if path.resolve().parent == (root / "nlu").resolve() or path.name == "slots.yaml":
+        if path.resolve().parent == (root / "nlu").resolve() or path.name in shared:
             continue  # checked above, with the rest of their folder
         try:
             load_persona_file(path, catalog, slot_names, strict=True)
@@ -154,7 +160,10 @@ def validate(root: Path, paths: list[Path] | None = None) -> list[Problem]:
             problems += exc.problems
     if paths is not None:
         wanted = {p.resolve() for p in paths}
-        own = {p.resolve() for p in [*nlu_files(root), slots_file(root)]}
+        own = {
+            p.resolve()
+            for p in [*nlu_files(root), slots_file(root), questions_file(root), coach_file(root)]
+        }
         problems = [
             p
             for p in problems

@@ -119,6 +119,8 @@ class Discoverable(Frozen):
 
     id: Id
     what: Text
+    # Completes "Thank you especially for ..." in the follow-up note, once it has been revealed.
+    thanks: Text | None = None
     unlocked_by: Annotated[tuple[Id, ...], Field(min_length=1)]
     when: Condition | None = None
     say: Variants

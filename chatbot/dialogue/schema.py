@@ -7,12 +7,15 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from chatbot.dialogue.coaching import CoachFile, QuestionsFile
 from chatbot.dialogue.models import IntentsFile, Persona, SlotsFile
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "persona.schema.json": Persona,
     "intents.schema.json": IntentsFile,
     "slots.schema.json": SlotsFile,
+    "questions.schema.json": QuestionsFile,
+    "coach.schema.json": CoachFile,
 }
 
 

@@ -1,0 +1,139 @@
+"""Coaching across saved sessions: each scorecard, progress over time, the question bank."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from chatbot.coach.notes import focus
+from chatbot.coach.reading import read
+from chatbot.coach.scorecard import Coaching, coach
+from chatbot.dialogue.coaching import CoachData
+from chatbot.dialogue.models import Persona
+from chatbot.engine.store import SessionInfo, Store
+
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+@dataclass(frozen=True)
+class SessionScore:
+    info: SessionInfo
+    score: int | None  # None: the persona is gone, or nothing was said
+    open_share: float | None
+    questions: int
+
+
+@dataclass(frozen=True)
+class BankedQuestion:
+    text: str
+    topic: str
+    session: int
+    turn: int
+    persona: str
+    follow_up: bool
+
+
+class Scorer:
+    """Scores saved sessions with the coach; personas are loaded once each, as asked for."""
+
+    def __init__(
+        self, store: Store, data: CoachData, load_persona: Callable[[str], Persona | None]
+    ) -> None:
+        self.store = store
+        self.data = data
+        self._load = load_persona
+        self._personas: dict[str, Persona | None] = {}
+
+    def persona(self, persona_id: str) -> Persona | None:
+        if persona_id not in self._personas:
+            self._personas[persona_id] = self._load(persona_id)
+        return self._personas[persona_id]
+
+    def coaching(self, info: SessionInfo) -> Coaching | None:
+        persona = self.persona(info.persona)
+        if persona is None:
+            return None
+        return coach(self.store.turns(info.id), persona, self.data)
+
+    def score(self, info: SessionInfo) -> SessionScore:
+        result = self.coaching(info)
+        if result is None or not result.notes:
+            return SessionScore(info, None, None, 0)
+        asked = int(result.insights["questions_asked"])
+        share = float(result.insights["open_share"]) if asked else None
+        return SessionScore(info, result.score, share, asked)
+
+
+def sparkline(values: Sequence[float | None], top: float = 100.0) -> str:
+    """One block character per value, oldest first; a gap for a session with no score."""
+    out = []
+    for value in values:
+        if value is None:
+            out.append(" ")
+        else:
+            step = round(max(0.0, min(value, top)) / top * (len(SPARKS) - 1))
+            out.append(SPARKS[step])
+    return "".join(out)
+
+
+def progress(scorer: Scorer, infos: Sequence[SessionInfo]) -> list[SessionScore]:
+    """Oldest first: each session's score and share of open questions."""
+    return [scorer.score(info) for info in sorted(infos, key=lambda i: (i.started, i.id))]
+
+
+def _key(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def question_bank(
+    scorer: Scorer, infos: Sequence[SessionInfo], limit: int = 20
+) -> list[BankedQuestion]:
+    """The user's best questions: open, one at a time, not leading, on a topic worth asking;
+    follow-ups and the scenario's own topics first, then the most recent."""
+    found: list[BankedQuestion] = []
+    seen: set[str] = set()
+    for info in sorted(infos, key=lambda i: (i.started, i.id), reverse=True):
+        persona = scorer.persona(info.persona)
+        if persona is None:
+            continue
+        main = set(focus(scorer.data, persona.persona.scenario))
+        for reading in read(scorer.store.turns(info.id)):
+            a = reading.analysis
+            good = a.form == "open" and not a.stacked and not a.leading
+            if not good or reading.intent not in main or _key(reading.turn.text) in seen:
+                continue
+            seen.add(_key(reading.turn.text))
+            found.append(
+                BankedQuestion(
+                    reading.turn.text,
+                    reading.intent,
+                    info.id,
+                    reading.index,
+                    info.persona,
+                    a.follow_up,
+                )
+            )
+    # Newest first, and a stable sort keeps that order among equals.
+    found.sort(key=lambda q: not q.follow_up)
+    return found[:limit]
+
+
+def open_scorer(store: Store) -> Scorer:
+    """A scorer over the installed dialogue data; a persona that no longer loads scores None."""
+    from chatbot import paths
+    from chatbot.dialogue.coach_loader import load_coach
+    from chatbot.dialogue.loader import catalog_of, load_intents
+    from chatbot.engine.practice import load_persona
+    from chatbot.errors import RehearseError
+
+    root = paths.dialogues_dir()
+    catalog = catalog_of(load_intents(root))
+
+    def persona(persona_id: str) -> Persona | None:
+        try:
+            return load_persona(persona_id, catalog)
+        except RehearseError:
+            return None
+
+    return Scorer(store, load_coach(root), persona)
