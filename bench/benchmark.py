@@ -186,6 +186,32 @@ def tui(runs: int, home: str) -> dict[str, float]:
     }
 
 
+def question_analysis() -> dict[str, Any]:
+    """The coach's question analysis on tests/data/questions.yaml (written blind); the rules were
+    tuned on the even-numbered turns, so the odd ones are the honest figure."""
+    import yaml
+
+    from chatbot.coach.analysis import analyse
+
+    turns = yaml.safe_load((ROOT / "tests" / "data" / "questions.yaml").read_text())["turns"]
+    out: dict[str, Any] = {}
+    for part, rest in (("tuned", 0), ("held_out", 1)):
+        chosen = [t for i, t in enumerate(turns) if i % 2 == rest]
+        got = [analyse(t["text"]) for t in chosen]
+        pairs = list(zip(got, chosen, strict=True))
+        n = len(chosen)
+        out[part] = {
+            "n": n,
+            "form": round(sum(a.form == t["form"] for a, t in pairs) / n, 3),
+            "is_question": round(
+                sum(a.is_question == (t["form"] != "none") for a, t in pairs) / n, 3
+            ),
+            "stacked": round(sum(a.stacked == t["stacked"] for a, t in pairs) / n, 3),
+            "leading": round(sum(a.leading == t["leading"] for a, t in pairs) / n, 3),
+        }
+    return out
+
+
 def training_time() -> dict[str, Any]:
     from chatbot.engine.training import train
 
@@ -267,7 +293,16 @@ def main() -> int:
     parser.add_argument("--cv", type=int, default=5)
     parser.add_argument("--runs", type=int, default=5, help="cold-start runs (median)")
     parser.add_argument("--json", action="store_true")
-    sections = ["training", "accuracy", "svm_peer", "turn", "cold_start", "peak_rss_mb", "tui"]
+    sections = [
+        "training",
+        "accuracy",
+        "svm_peer",
+        "questions",
+        "turn",
+        "cold_start",
+        "peak_rss_mb",
+        "tui",
+    ]
     parser.add_argument(
         "--only", choices=sections, action="append", help="run just these (prints JSON)"
     )
@@ -276,6 +311,7 @@ def main() -> int:
         "training": lambda home: training_time(),
         "accuracy": lambda home: accuracy(args.cv),
         "svm_peer": lambda home: svm_peer(args.cv),
+        "questions": lambda home: question_analysis(),
         "turn": lambda home: turn_latency(args.turns, home),
         "cold_start": lambda home: cold_start(args.runs, home),
         "peak_rss_mb": lambda home: peak_rss(home),
@@ -339,6 +375,19 @@ def main() -> int:
         ("TUI first frame / minimal app", f"{results['tui']['ratio']}x", "<= 1.5x"),
         ("TUI start to first persona line", f"{results['tui']['first_line_s']} s", ""),
         ("TUI memory with the model loaded", f"{results['tui']['rss_mb']} MB", ""),
+    ]
+    q = results["questions"]["held_out"]
+    rows += [
+        (
+            f"question analysis, held-out half (n={q['n']}): form",
+            f"{q['form']:.1%}",
+            "",
+        ),
+        (
+            "  is it a question / stacked / leading",
+            f"{q['is_question']:.1%} / {q['stacked']:.1%} / {q['leading']:.1%}",
+            "",
+        ),
     ]
     width = max(len(r[0]) for r in rows)
     print(f"| {'measure'.ljust(width)} | result | target |\n| --- | --- | --- |")

@@ -38,6 +38,11 @@ def _parser() -> argparse.ArgumentParser:
     practice.add_argument(
         "--json", action="store_true", help="with --plain: one JSON object per turn"
     )
+    practice.add_argument(
+        "--coach",
+        action="store_true",
+        help="with --plain: a coaching hint after a turn when it helps",
+    )
 
     personas = sub.add_parser("personas", parents=[common], help="list the personas")
     personas.add_argument("--json", action="store_true")
@@ -48,6 +53,20 @@ def _parser() -> argparse.ArgumentParser:
     replay = sub.add_parser("replay", parents=[common], help="replay a saved session")
     replay.add_argument("session", type=int, metavar="SESSION")
     replay.add_argument("--plain", action="store_true", help="print the annotated transcript")
+
+    report = sub.add_parser("report", parents=[common], help="the scorecard of a saved session")
+    report.add_argument("session", type=int, metavar="SESSION")
+    shape = report.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true")
+    shape.add_argument("--markdown", action="store_true")
+    shape.add_argument("--note", action="store_true", help="just the follow-up email")
+
+    progress = sub.add_parser("progress", parents=[common], help="your scores over time")
+    progress.add_argument("--json", action="store_true")
+
+    questions = sub.add_parser("questions", parents=[common], help="your best questions so far")
+    questions.add_argument("--json", action="store_true")
+    questions.add_argument("--limit", type=int, default=20, metavar="N")
 
     validate = sub.add_parser("validate", parents=[common], help="check dialogue files")
     validate.add_argument("paths", nargs="*", metavar="PATH")
@@ -98,7 +117,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "practice":
         from chatbot.shells.commands import cmd_practice_plain
 
-        return cmd_practice_plain(args.persona, args.seed, args.json, out)
+        return cmd_practice_plain(args.persona, args.seed, args.json, out, args.coach)
     if command == "personas":
         from chatbot.shells.commands import cmd_personas
 
@@ -111,6 +130,15 @@ def _dispatch(args: argparse.Namespace) -> int:
         from chatbot.shells.commands import cmd_replay
 
         return cmd_replay(args.session, args.plain, out)
+    if command in ("report", "progress", "questions"):
+        from chatbot.shells import coaching
+
+        if command == "report":
+            fmt = next((f for f in ("json", "markdown", "note") if getattr(args, f)), "text")
+            return coaching.cmd_report(args.session, fmt, out)
+        if command == "progress":
+            return coaching.cmd_progress(args.json, out)
+        return coaching.cmd_questions(args.json, args.limit, out)
     from chatbot.shells import authoring
 
     if command == "validate":

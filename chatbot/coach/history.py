@@ -89,8 +89,8 @@ def _key(text: str) -> str:
 def question_bank(
     scorer: Scorer, infos: Sequence[SessionInfo], limit: int = 20
 ) -> list[BankedQuestion]:
-    """The user's best questions: open, one at a time, not leading, on a topic worth asking;
-    follow-ups and the scenario's own topics first, then the most recent."""
+    """The user's best questions: open, one at a time, not leading, on a topic worth asking
+    (not openings or pay); follow-ups first, then the most recent."""
     found: list[BankedQuestion] = []
     seen: set[str] = set()
     for info in sorted(infos, key=lambda i: (i.started, i.id), reverse=True):
@@ -98,10 +98,11 @@ def question_bank(
         if persona is None:
             continue
         main = set(focus(scorer.data, persona.persona.scenario))
+        worth = (set(scorer.data.topics) - {"ask_about_openings", "ask_compensation"}) | main
         for reading in read(scorer.store.turns(info.id)):
             a = reading.analysis
             good = a.form == "open" and not a.stacked and not a.leading
-            if not good or reading.intent not in main or _key(reading.turn.text) in seen:
+            if not good or reading.intent not in worth or _key(reading.turn.text) in seen:
                 continue
             seen.add(_key(reading.turn.text))
             found.append(

@@ -117,7 +117,10 @@ def asked_open_questions(s: Session) -> Verdict:
     open_ = [r for r in questions if r.analysis.form == "open"]
     share = len(open_) / len(questions) if questions else 0.0
     found = f"{len(open_)} of your {len(questions)} questions were open ({share:.0%})."
-    return Verdict(len(open_) >= 2 and share >= 0.5, _indices(open_[:3]), found)
+    passed = len(open_) >= 2 and share >= 0.5
+    # A pass is shown by its open questions; a miss by the closed ones that could be reworded.
+    shown = open_ if passed else [r for r in questions if r.analysis.form == "closed"]
+    return Verdict(passed, _indices(shown[:3]), found)
 
 
 def asked_who_else(s: Session) -> Verdict:

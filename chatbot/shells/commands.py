@@ -27,7 +27,7 @@ def _store() -> Store:
 
 
 def cmd_practice_plain(
-    persona_id: str | None, seed: int | None, as_json: bool, out: Printer
+    persona_id: str | None, seed: int | None, as_json: bool, out: Printer, coach: bool = False
 ) -> int:
     if persona_id is None:
         raise RehearseError("line mode needs --persona ID (see `rehearse personas`)", exit_code=2)
@@ -36,7 +36,7 @@ def cmd_practice_plain(
     persona = load_persona(persona_id, classifier.catalog)
     with _store() as store:
         practice = Practice.begin(store, persona, classifier, new_seed() if seed is None else seed)
-        return plain.run(practice, as_json, out)
+        return plain.run(practice, as_json, out, coach)
 
 
 def _catalog() -> Catalog:
@@ -73,13 +73,19 @@ def cmd_sessions(as_json: bool, out: Printer) -> int:
 
 
 def cmd_replay(session_id: int, as_plain: bool, out: Printer) -> int:
+    from chatbot.coach.scorecard import coach
+    from chatbot.dialogue.coach_loader import load_coach
+
     with _store() as store:
         info = store.session(session_id)
-        name = info.persona
-        # The persona may have been removed since; the transcript still stands.
+        name, coaching = info.persona, None
+        # The persona may have been removed since; the transcript still stands, uncoached.
         with contextlib.suppress(RehearseError):
-            name = load_persona(info.persona, _catalog()).persona.name
-        return records.replay_plain(store, session_id, name, out)
+            persona = load_persona(info.persona, _catalog())
+            name = persona.persona.name
+            data = load_coach(paths.dialogues_dir())
+            coaching = coach(store.turns(session_id), persona, data)
+        return records.replay_plain(store, session_id, name, out, coaching)
 
 
 def cmd_tui(args: argparse.Namespace) -> int:

@@ -6,9 +6,30 @@ import sys
 from collections.abc import Iterator
 from typing import BinaryIO
 
+from chatbot.coach.notes import TurnNote
 from chatbot.engine.practice import Practice
 from chatbot.engine.turns import Turn
 from chatbot.shells.output import Printer, err
+
+
+class Hints:
+    """The live coach for line mode: the same pure function the report uses, after each turn."""
+
+    def __init__(self, practice: Practice) -> None:
+        from chatbot import paths
+        from chatbot.dialogue.coach_loader import load_coach
+
+        self.practice = practice
+        self.data = load_coach(paths.dialogues_dir())
+
+    def after(self, turns: list[Turn]) -> TurnNote | None:
+        from chatbot.coach.scorecard import coach
+
+        if not any(t.speaker == "user" for t in turns):
+            return None
+        engine = self.practice.engine
+        notes = coach(engine.turns, engine.persona, self.data).notes
+        return notes[-1] if notes else None
 
 
 def read_lines(stream: BinaryIO, prompt: str = "") -> Iterator[str]:
@@ -23,17 +44,24 @@ def read_lines(stream: BinaryIO, prompt: str = "") -> Iterator[str]:
         yield raw.decode("utf-8", "replace").removesuffix("\n").removesuffix("\r")
 
 
-def run(practice: Practice, as_json: bool, out: Printer | None = None) -> int:
+def run(practice: Practice, as_json: bool, out: Printer | None = None, coach: bool = False) -> int:
     out = out or Printer()
     name = practice.engine.persona.persona.name
     interactive = sys.stdin.isatty()
+    hints = Hints(practice) if coach else None
 
     def show(turns: list[Turn]) -> None:
+        note = hints.after(turns) if hints else None
         for turn in turns:
             if as_json:
-                out.json(turn.to_json())
+                shown = turn.to_json()
+                if note is not None and turn.index == note.index:
+                    shown["coach"] = note.to_json()
+                out.json(shown)
             elif turn.speaker == "persona":
                 out.line(f"{name}: {turn.text}")
+        if note is not None and note.hint and not as_json:
+            out.line(f"Coach: {note.hint}")
 
     if interactive and not as_json:
         info = practice.engine.persona.persona
