@@ -53,6 +53,30 @@ def _parser() -> argparse.ArgumentParser:
     replay = sub.add_parser("replay", parents=[common], help="replay a saved session")
     replay.add_argument("session", type=int, metavar="SESSION")
     replay.add_argument("--plain", action="store_true", help="print the annotated transcript")
+    replay.add_argument(
+        "--check",
+        action="store_true",
+        help="replay it through today's dialogue and model; exit 1 where the replies differ",
+    )
+
+    resume = sub.add_parser(
+        "resume", parents=[common], help="practise again from a turn of a saved session"
+    )
+    resume.add_argument("session", type=int, metavar="SESSION")
+    resume.add_argument(
+        "--turn", type=int, required=True, metavar="N", help="start again just before turn N"
+    )
+    resume.add_argument("--plain", action="store_true", help="line mode (as practice --plain)")
+    resume.add_argument("--json", action="store_true")
+    resume.add_argument("--coach", action="store_true")
+
+    export = sub.add_parser("export", parents=[common], help="write a session to share it")
+    export.add_argument("session", type=int, metavar="SESSION")
+    export.add_argument("--format", choices=["md", "json"], required=True)
+    export.add_argument("-o", "--output", metavar="FILE", help="a file (default: standard output)")
+
+    import_ = sub.add_parser("import", parents=[common], help="add a session from a JSON export")
+    import_.add_argument("file", metavar="FILE")
 
     report = sub.add_parser("report", parents=[common], help="the scorecard of a saved session")
     report.add_argument("session", type=int, metavar="SESSION")
@@ -127,9 +151,21 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return cmd_sessions(args.json, out)
     if command == "replay":
-        from chatbot.shells.commands import cmd_replay
+        from chatbot.shells.commands import cmd_replay, cmd_replay_check
 
+        if args.check:
+            return cmd_replay_check(args.session, out)
         return cmd_replay(args.session, args.plain, out)
+    if command == "resume":
+        from chatbot.shells.commands import cmd_resume
+
+        return cmd_resume(args, out)
+    if command in ("export", "import"):
+        from chatbot.shells import sharing
+
+        if command == "export":
+            return sharing.cmd_export(args.session, args.format, args.output, out)
+        return sharing.cmd_import(args.file, out)
     if command in ("report", "progress", "questions"):
         from chatbot.shells import coaching
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from chatbot.coach.notes import focus
 from chatbot.coach.reading import read
-from chatbot.coach.scorecard import Coaching, coach
+from chatbot.coach.scorecard import COACH_VERSION, Coaching, coach
 from chatbot.dialogue.coaching import CoachData
 from chatbot.dialogue.models import Persona
 from chatbot.engine.store import SessionInfo, Store
@@ -38,12 +39,20 @@ class Scorer:
     """Scores saved sessions with the coach; personas are loaded once each, as asked for."""
 
     def __init__(
-        self, store: Store, data: CoachData, load_persona: Callable[[str], Persona | None]
+        self,
+        store: Store,
+        data: CoachData,
+        load_persona: Callable[[str], Persona | None],
+        version_of: Callable[[str], str] | None = None,
     ) -> None:
         self.store = store
         self.data = data
         self._load = load_persona
+        # What a persona's scores depend on besides the turns; a cached score is kept only
+        # while this is unchanged.
+        self._version_of = version_of
         self._personas: dict[str, Persona | None] = {}
+        self._versions: dict[str, str] = {}
 
     def persona(self, persona_id: str) -> Persona | None:
         if persona_id not in self._personas:
@@ -56,13 +65,28 @@ class Scorer:
             return None
         return coach(self.store.turns(info.id), persona, self.data)
 
+    def _key(self, info: SessionInfo) -> str | None:
+        if self._version_of is None:
+            return None
+        if info.persona not in self._versions:
+            self._versions[info.persona] = self._version_of(info.persona)
+        return f"{COACH_VERSION}:{self._versions[info.persona]}:{info.turns}"
+
     def score(self, info: SessionInfo) -> SessionScore:
+        key = self._key(info)
+        cached = self.store.cached_score(info.id, key) if key else None
+        if cached is not None:
+            return SessionScore(info, *cached)
         result = self.coaching(info)
         if result is None or not result.notes:
-            return SessionScore(info, None, None, 0)
-        asked = int(result.insights["questions_asked"])
-        share = float(result.insights["open_share"]) if asked else None
-        return SessionScore(info, result.score, share, asked)
+            found = SessionScore(info, None, None, 0)
+        else:
+            asked = int(result.insights["questions_asked"])
+            share = float(result.insights["open_share"]) if asked else None
+            found = SessionScore(info, result.score, share, asked)
+        if key and result is not None:
+            self.store.save_score(info.id, key, found.score, found.open_share, found.questions)
+        return found
 
 
 def sparkline(values: Sequence[float | None], top: float = 100.0) -> str:
@@ -123,13 +147,14 @@ def question_bank(
 def open_scorer(store: Store) -> Scorer:
     """A scorer over the installed dialogue data; a persona that no longer loads scores None."""
     from chatbot import paths
-    from chatbot.dialogue.coach_loader import load_coach
+    from chatbot.dialogue.coach_loader import coach_file, load_coach, questions_file
     from chatbot.dialogue.loader import catalog_of, load_intents
-    from chatbot.engine.practice import load_persona
+    from chatbot.engine.practice import dialogue_hash, load_persona
     from chatbot.errors import RehearseError
 
     root = paths.dialogues_dir()
     catalog = catalog_of(load_intents(root))
+    coach_bytes = b"".join(p.read_bytes() for p in (questions_file(root), coach_file(root)))
 
     def persona(persona_id: str) -> Persona | None:
         try:
@@ -137,4 +162,11 @@ def open_scorer(store: Store) -> Scorer:
         except RehearseError:
             return None
 
-    return Scorer(store, load_coach(root), persona)
+    def version(persona_id: str) -> str:
+        try:
+            persona_hash = dialogue_hash(persona_id)
+        except RehearseError:
+            persona_hash = "gone"
+        return hashlib.sha256(persona_hash.encode() + coach_bytes).hexdigest()[:16]
+
+    return Scorer(store, load_coach(root), persona, version)

@@ -86,6 +86,7 @@ class Practice:
         persona: Persona,
         classifier: IntentClassifier,
         seed: int,
+        parent: tuple[int, int] | None = None,
     ) -> Practice:
         engine = Engine(
             persona, classifier.catalog, classifier.understand, seed, classifier.list_slots
@@ -97,8 +98,44 @@ class Practice:
             dialogue_hash=dialogue_hash(persona.id),
             model_hash=classifier.model_hash,
             app_version=__version__,
+            parent=parent,
         )
         return cls(engine, store, session_id)
+
+    @classmethod
+    def resume(
+        cls,
+        store: Store,
+        persona: Persona,
+        classifier: IntentClassifier,
+        session_id: int,
+        before: int,
+    ) -> Practice:
+        """A new session, linked to `session_id`, in exactly the state that session was in just
+        before turn `before`: its user turns fed again with its seed and elapsed times."""
+        from chatbot.engine.replay import rerun
+
+        info = store.session(session_id)
+        if info.persona != persona.id:
+            raise RehearseError(
+                f"session {session_id} was held with {info.persona}, not {persona.id}"
+            )
+        recorded = store.turns(session_id)
+        yours = [t.index for t in recorded if t.speaker == "user"]
+        if before not in yours:
+            shown = ", ".join(map(str, yours[:12])) + (", ..." if len(yours) > 12 else "")
+            raise RehearseError(
+                f"turn {before} of session {session_id} is not one of your turns; resume before"
+                f" one of them: {shown or 'none yet'}"
+            )
+        practice = cls.begin(store, persona, classifier, info.seed, parent=(session_id, before))
+        practice.engine = rerun(persona, classifier, info.seed, recorded, before)
+        engine = practice.engine
+        store.append(practice.session_id, engine.turns, engine.stage, engine.ended)
+        elapsed = [t.meta["elapsed"] for t in engine.turns if "elapsed" in t.meta]
+        # The clock goes on from where the recording was, so time budgets hold as they did.
+        practice.started = time.monotonic() - (float(elapsed[-1]) if elapsed else 0.0)
+        return practice
 
     def start(self) -> list[Turn]:
         return self._commit(self.engine.start)

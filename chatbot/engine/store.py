@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -13,42 +14,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from chatbot.engine.store_schema import MIGRATIONS, SCHEMA_VERSION, statements
 from chatbot.engine.turns import Turn
 from chatbot.errors import RehearseError
 
 DB_NAME = "sessions.db"
-SCHEMA_VERSION = 1
-_SCHEMA = """
-CREATE TABLE sessions (
-    id INTEGER PRIMARY KEY,
-    uid TEXT NOT NULL UNIQUE,
-    started TEXT NOT NULL,
-    persona TEXT NOT NULL,
-    scenario TEXT NOT NULL,
-    seed INTEGER NOT NULL,
-    dialogue_hash TEXT NOT NULL,
-    model_hash TEXT NOT NULL,
-    app_version TEXT NOT NULL,
-    stage TEXT NOT NULL,
-    ended INTEGER NOT NULL DEFAULT 0,
-    parent_id INTEGER REFERENCES sessions(id) ON DELETE SET NULL,
-    parent_turn INTEGER
-);
-CREATE TABLE turns (
-    session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-    idx INTEGER NOT NULL,
-    speaker TEXT NOT NULL CHECK (speaker IN ('user', 'persona')),
-    text TEXT NOT NULL,
-    stage TEXT NOT NULL,
-    intent TEXT,
-    confidence REAL,
-    node TEXT,
-    meta TEXT NOT NULL DEFAULT '{}',
-    at TEXT NOT NULL,
-    PRIMARY KEY (session_id, idx)
-) WITHOUT ROWID;
-CREATE INDEX sessions_started ON sessions (started DESC);
-"""
 
 
 @dataclass(frozen=True)
@@ -131,13 +101,13 @@ class Store:
             )
 
     def _migrate(self) -> None:
+        """Bring an older store up to date, one version per step, each all or nothing."""
         with self._transaction():
             found = self._db.execute("PRAGMA user_version").fetchone()[0]
-            if found == 0:
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        self._db.execute(statement)
-                self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            for version in range(found + 1, SCHEMA_VERSION + 1):
+                for statement in statements(MIGRATIONS[version]):
+                    self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version = {version}")
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -207,29 +177,32 @@ class Store:
         """Save one exchange (the user's turn and the persona's answer) in one transaction."""
         at = now()
         with self._write():
-            self._db.executemany(
-                "INSERT INTO turns (session_id, idx, speaker, text, stage, intent, confidence,"
-                " node, meta, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        session_id,
-                        t.index,
-                        t.speaker,
-                        t.text,
-                        t.stage,
-                        t.intent,
-                        t.confidence,
-                        t.node,
-                        json.dumps(t.meta, ensure_ascii=False),
-                        at,
-                    )
-                    for t in turns
-                ],
-            )
+            self._insert_turns(session_id, turns, at)
             self._db.execute(
                 "UPDATE sessions SET stage = ?, ended = ? WHERE id = ?",
                 (stage, int(ended), session_id),
             )
+
+    def _insert_turns(self, session_id: int, turns: Iterable[Turn], at: str) -> None:
+        self._db.executemany(
+            "INSERT INTO turns (session_id, idx, speaker, text, stage, intent, confidence,"
+            " node, meta, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    session_id,
+                    t.index,
+                    t.speaker,
+                    t.text,
+                    t.stage,
+                    t.intent,
+                    t.confidence,
+                    t.node,
+                    json.dumps(t.meta, ensure_ascii=False),
+                    at,
+                )
+                for t in turns
+            ],
+        )
 
     def _select_sessions(self, where: str = "", args: tuple[Any, ...] = ()) -> list[SessionInfo]:
         try:
@@ -273,3 +246,88 @@ class Store:
             ]
         except (sqlite3.DatabaseError, ValueError) as exc:
             raise self._damaged(exc) from None
+
+    def delete(self, session_id: int) -> None:
+        """Remove a session and its turns; sessions resumed from it keep their own turns."""
+        self.session(session_id)
+        with self._write():
+            self._db.execute("DELETE FROM turns WHERE session_id = ?", (session_id,))
+            self._db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+
+    def search(self, text: str, limit: int = 200) -> list[tuple[int, int, str]]:
+        """(session, turn, snippet) for turns containing every word of `text`, newest first.
+        The words are matched as words: FTS5 syntax typed by a user is not obeyed."""
+        words = [w for w in text.split() if w.strip('"')]
+        if not words:
+            return []
+        query = " ".join('"' + w.replace('"', '""') + '"' for w in words)
+        try:
+            rows = self._db.execute(
+                "SELECT f.session_id, f.idx, snippet(turns_fts, 0, '', '', '…', 12) AS snip"
+                " FROM turns_fts f JOIN sessions s ON s.id = f.session_id"
+                " WHERE turns_fts MATCH ? ORDER BY s.started DESC, f.session_id DESC, f.idx"
+                " LIMIT ?",
+                (query, limit),
+            ).fetchall()
+        except sqlite3.OperationalError:
+            return []  # a query FTS5 cannot parse matches nothing
+        except sqlite3.DatabaseError as exc:
+            raise self._damaged(exc) from None
+        return [(row[0], row[1], row[2]) for row in rows]
+
+    def cached_score(
+        self, session_id: int, key: str
+    ) -> tuple[int | None, float | None, int] | None:
+        row = self._db.execute(
+            "SELECT score, open_share, questions FROM scores WHERE session_id = ? AND key = ?",
+            (session_id, key),
+        ).fetchone()
+        return None if row is None else (row[0], row[1], row[2])
+
+    def cached_scores(self, key_of: dict[str, str]) -> dict[int, tuple[int | None, float | None]]:
+        """Every cached score whose key still holds, by session; `key_of` maps persona to key."""
+        rows = self._db.execute(
+            "SELECT c.session_id, c.key, c.score, c.open_share, s.persona"
+            " FROM scores c JOIN sessions s ON s.id = c.session_id"
+        ).fetchall()
+        return {r[0]: (r[2], r[3]) for r in rows if key_of.get(r[4]) == r[1]}
+
+    def save_score(
+        self, session_id: int, key: str, score: int | None, open_share: float | None, questions: int
+    ) -> None:
+        with contextlib.suppress(RehearseError), self._write():
+            self._db.execute(
+                "INSERT OR REPLACE INTO scores VALUES (?, ?, ?, ?, ?)",
+                (session_id, key, score, open_share, questions),
+            )
+
+    def find_uid(self, uid: str) -> int | None:
+        row = self._db.execute("SELECT id FROM sessions WHERE uid = ?", (uid,)).fetchone()
+        return None if row is None else int(row[0])
+
+    def add(self, info: dict[str, Any], turns: list[Turn]) -> int:
+        """Store a whole session at once (an import): all of it, or nothing."""
+        with self._write():
+            cursor = self._db.execute(
+                "INSERT INTO sessions (uid, started, persona, scenario, seed, dialogue_hash,"
+                " model_hash, app_version, stage, ended) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                tuple(
+                    info[k]
+                    for k in (
+                        "uid",
+                        "started",
+                        "persona",
+                        "scenario",
+                        "seed",
+                        "dialogue_hash",
+                        "model_hash",
+                        "app_version",
+                        "stage",
+                        "ended",
+                    )
+                ),
+            )
+            session_id = cursor.lastrowid
+            assert session_id is not None
+            self._insert_turns(session_id, turns, now())
+        return session_id

@@ -88,6 +88,46 @@ def cmd_replay(session_id: int, as_plain: bool, out: Printer) -> int:
         return records.replay_plain(store, session_id, name, out, coaching)
 
 
+def cmd_replay_check(session_id: int, out: Printer) -> int:
+    """Replay a session through today's dialogue and model: 0 when every turn is the same."""
+    from chatbot.engine.practice import dialogue_hash
+    from chatbot.engine.replay import differences, rerun
+
+    with _store() as store:
+        info = store.session(session_id)
+        recorded = store.turns(session_id)
+    classifier = load_classifier(progress_to_stderr("training the intent model (first run)"))
+    persona = load_persona(info.persona, classifier.catalog)
+    changed = []
+    if dialogue_hash(info.persona) != info.dialogue_hash:
+        changed.append("the dialogue")
+    if classifier.model_hash != info.model_hash:
+        changed.append("the intent model")
+    found = differences(recorded, rerun(persona, classifier, info.seed, recorded).turns)
+    since = f"; {' and '.join(changed)} changed since it was recorded" if changed else ""
+    if not found:
+        out.line(f"session {session_id}: all {len(recorded)} turns replay the same{since}")
+        return 0
+    out.line(f"session {session_id}: {len(found)} differences{since}")
+    for diff in found[:20]:
+        out.line(f"  turn {diff.index} {diff.field}: recorded {diff.recorded!r}")
+        out.line(f"  {' ' * len(f'turn {diff.index} {diff.field}:')} now      {diff.now!r}")
+    if len(found) > 20:
+        out.line(f"  ... and {len(found) - 20} more")
+    return 1
+
+
+def cmd_resume(args: argparse.Namespace, out: Printer) -> int:
+    if not args.plain:
+        raise RehearseError("resume runs in line mode for now: add --plain", exit_code=2)
+    with _store() as store:
+        info = store.session(args.session)
+        classifier = load_classifier(progress_to_stderr("training the intent model (first run)"))
+        persona = load_persona(info.persona, classifier.catalog)
+        practice = Practice.resume(store, persona, classifier, args.session, args.turn)
+        return plain.run(practice, args.json, out, args.coach, resumed=True)
+
+
 def cmd_tui(args: argparse.Namespace) -> int:
     from chatbot.tui.app import RehearseApp
 

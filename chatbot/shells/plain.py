@@ -44,7 +44,13 @@ def read_lines(stream: BinaryIO, prompt: str = "") -> Iterator[str]:
         yield raw.decode("utf-8", "replace").removesuffix("\n").removesuffix("\r")
 
 
-def run(practice: Practice, as_json: bool, out: Printer | None = None, coach: bool = False) -> int:
+def run(
+    practice: Practice,
+    as_json: bool,
+    out: Printer | None = None,
+    coach: bool = False,
+    resumed: bool = False,
+) -> int:
     out = out or Printer()
     name = practice.engine.persona.persona.name
     interactive = sys.stdin.isatty()
@@ -68,7 +74,8 @@ def run(practice: Practice, as_json: bool, out: Printer | None = None, coach: bo
         err(f"{info.name}, {info.role}. {info.brief}")
         err("Type your lines; an empty line is a pause; Ctrl-D leaves.")
         err("")
-    show(practice.start())
+    # A resumed session starts with the turns it was rebuilt from.
+    show(list(practice.engine.turns) if resumed else practice.start())
     for text in read_lines(sys.stdin.buffer, "You: " if interactive and not as_json else ""):
         show(practice.say(text))
         if practice.engine.ended:

@@ -21,6 +21,9 @@ def session_json(info: SessionInfo, score: int | None = None) -> dict[str, objec
         "stage": info.stage,
         "ended": info.ended,
         "seed": info.seed,
+        "parent": None
+        if info.parent_id is None
+        else {"session": info.parent_id, "turn": info.parent_turn},
     }
 
 
