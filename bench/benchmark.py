@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import statistics
@@ -212,6 +213,52 @@ def question_analysis() -> dict[str, Any]:
     return out
 
 
+def sessions_at_scale(home: str, count: int = 10_000, turns: int = 40) -> dict[str, Any]:
+    """A store of `count` sessions of `turns` turns (a real session's turns, repeated): the
+    list with scores, a search, and opening one replay (its turns and its coaching)."""
+    import uuid
+
+    from chatbot.coach.history import open_scorer
+    from chatbot.coach.scorecard import coach
+    from chatbot.engine import transfer
+    from chatbot.engine.store import Store
+
+    info, recorded = transfer.read(ROOT / "tests" / "sessions" / "priya.json")
+    recorded = (recorded * (turns // len(recorded) + 1))[:turns]
+    recorded = [dataclasses.replace(t, index=i) for i, t in enumerate(recorded)]
+    with Store(Path(home)) as store:
+        started = time.perf_counter()
+        for i in range(count):
+            when = f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}T{i % 24:02d}:{i % 60:02d}:{i % 59:02d}"
+            store.add(dict(info, uid=uuid.uuid4().hex, started=when), recorded)
+        fill = time.perf_counter() - started
+        scorer = open_scorer(store)
+        started = time.perf_counter()
+        scorer.scores(store.sessions())
+        first = time.perf_counter() - started
+        persona = scorer.persona(info["persona"])
+        assert persona is not None
+        middle = store.sessions()[count // 2].id
+
+        def median_ms(step: Callable[[], object]) -> float:
+            times = []
+            for _ in range(7):
+                begun = time.perf_counter()
+                step()
+                times.append(time.perf_counter() - begun)
+            return round(statistics.median(times) * 1000, 1)
+
+        return {
+            "sessions": count,
+            "turns_each": turns,
+            "fill_s": round(fill, 1),
+            "first_scoring_s": round(first, 1),
+            "list_ms": median_ms(lambda: scorer.scores(store.sessions())),
+            "search_ms": median_ms(lambda: store.search("tomato plants")),
+            "replay_ms": median_ms(lambda: coach(store.turns(middle), persona, scorer.data)),
+        }
+
+
 def training_time() -> dict[str, Any]:
     from chatbot.engine.training import train
 
@@ -302,6 +349,7 @@ def main() -> int:
         "cold_start",
         "peak_rss_mb",
         "tui",
+        "sessions",
     ]
     parser.add_argument(
         "--only", choices=sections, action="append", help="run just these (prints JSON)"
@@ -316,6 +364,7 @@ def main() -> int:
         "cold_start": lambda home: cold_start(args.runs, home),
         "peak_rss_mb": lambda home: peak_rss(home),
         "tui": lambda home: tui(args.runs, home),
+        "sessions": lambda home: sessions_at_scale(home),
     }
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as home:
@@ -375,6 +424,17 @@ def main() -> int:
         ("TUI first frame / minimal app", f"{results['tui']['ratio']}x", "<= 1.5x"),
         ("TUI start to first persona line", f"{results['tui']['first_line_s']} s", ""),
         ("TUI memory with the model loaded", f"{results['tui']['rss_mb']} MB", ""),
+    ]
+    big = results["sessions"]
+    rows += [
+        (
+            f"sessions list with scores, {big['sessions']:,} stored",
+            f"{big['list_ms']} ms",
+            "<= 200 ms",
+        ),
+        ("search across all turns", f"{big['search_ms']} ms", "<= 100 ms"),
+        ("open one replay (turns and coaching)", f"{big['replay_ms']} ms", "<= 100 ms"),
+        ("first scoring of every session (then cached)", f"{big['first_scoring_s']} s", ""),
     ]
     q = results["questions"]["held_out"]
     rows += [

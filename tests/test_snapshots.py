@@ -1,4 +1,4 @@
-"""Snapshots of home, practice mid-conversation and report at 80x24 and 120x40."""
+"""Snapshots of home, practice (with a coach's hint) and the report at 80x24 and 120x40."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.test_engine import FULL
-from tests.test_tui import choose, make_app, say, wait_for_model
+from tests.test_tui import choose, make_app, say, wait_for_coach, wait_for_model
 
 SIZES = [(80, 24), (120, 40)]
 
@@ -31,6 +31,7 @@ def test_practice_mid_conversation(snap_compare: Any, size: tuple[int, int]) -> 
     async def talk(pilot: Any) -> None:
         await wait_for_model(pilot.app, pilot)
         await choose(pilot, "priya")
+        await wait_for_coach(pilot.app, pilot)
         for text in FULL[:5]:
             await say(pilot, text)
 
@@ -38,10 +39,23 @@ def test_practice_mid_conversation(snap_compare: Any, size: tuple[int, int]) -> 
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_practice_coach_hint(snap_compare: Any, size: tuple[int, int]) -> None:
+    async def closed_question(pilot: Any) -> None:
+        await wait_for_model(pilot.app, pilot)
+        await choose(pilot, "priya")
+        await wait_for_coach(pilot.app, pilot)
+        for text in [*FULL[:10], "do you like your job?"]:
+            await say(pilot, text)
+
+    assert snap_compare(make_app(seed=3), terminal_size=size, run_before=closed_question)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 def test_report(snap_compare: Any, size: tuple[int, int]) -> None:
     async def finish(pilot: Any) -> None:
         await wait_for_model(pilot.app, pilot)
         await choose(pilot, "priya")
+        await wait_for_coach(pilot.app, pilot)
         for text in FULL:
             await say(pilot, text)
         await pilot.press("f10")

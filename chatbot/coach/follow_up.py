@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from chatbot.coach.reading import Reading
+from chatbot.coach.reading import Reading, revealed_of, slots_of
 from chatbot.dialogue.coaching import CoachData
 from chatbot.dialogue.contract import is_question_intent
 from chatbot.dialogue.models import Persona
@@ -28,10 +28,10 @@ def follow_up_note(
         r.intent for r in readings if is_question_intent(r.intent) and r.intent in data.topics
     ]
     labels = [data.topics[t].discussed for t in dict.fromkeys(topics)][:3]
-    revealed = {t.meta["revealed"] for t in turns if t.meta.get("revealed")}
+    revealed = {revealed_of(t) for t in turns} - {None}
     gifts = [d.thanks for d in persona.discoverables if d.id in revealed and d.thanks]
     intents = {r.intent for r in readings}
-    names = [r.turn.meta.get("slots", {}).get("name") for r in readings]
+    names = [slots_of(r.turn).get("name") for r in readings]
     name = next((n[-1] for n in reversed(names) if n), None)
     thanks = [words.opening]
     if labels:
@@ -46,7 +46,7 @@ def follow_up_note(
     paragraphs = [words.greeting.format(first_name=first_name), " ".join(thanks)]
     if later:
         paragraphs.append(" ".join(later))
-    signature = name if isinstance(name, str) else words.unsigned
+    signature = name or words.unsigned
     paragraphs.append(f"{words.closing}\n{signature}")
     return {
         "subject": words.subject.format(first_name=first_name),

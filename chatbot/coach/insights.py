@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from chatbot.coach.notes import focus
-from chatbot.coach.reading import Reading
+from chatbot.coach.reading import Reading, elapsed_of, revealed_of
 from chatbot.dialogue.coaching import CoachData
 from chatbot.dialogue.contract import STAGES, is_question_intent
 from chatbot.dialogue.models import Persona
@@ -38,13 +38,13 @@ def _top_words(said: list[str], n: int = 8) -> list[list[Any]]:
 
 def _time_per_stage(readings: Sequence[Reading]) -> dict[str, float] | None:
     """Seconds in each stage, from the elapsed time recorded on each user turn."""
-    marks = [(r.turn.stage, r.turn.meta.get("elapsed")) for r in readings]
-    if not marks or any(not isinstance(e, (int, float)) for _, e in marks):
+    marks = [(r.turn.stage, elapsed_of(r.turn)) for r in readings]
+    if not marks or any(e is None for _, e in marks):
         return None
     out: dict[str, float] = {}
     previous = 0.0
     for stage, elapsed in marks:
-        assert isinstance(elapsed, (int, float))
+        assert elapsed is not None
         out[stage] = round(out.get(stage, 0.0) + max(0.0, elapsed - previous), 1)
         previous = elapsed
     return out
@@ -66,7 +66,7 @@ def insights(
     for entry in talk.values():
         total = entry["user_words"] + entry["persona_words"]
         entry["user_share"] = round(entry["user_words"] / total, 2) if total else 0.0
-    found = [t.meta["revealed"] for t in turns if t.meta.get("revealed")]
+    found = [r for r in map(revealed_of, turns) if r]
     missed = [d for d in persona.discoverables if d.id not in found]
     return {
         "questions_asked": len(questions),

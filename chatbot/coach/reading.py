@@ -31,6 +31,33 @@ class Reading:
         return len(self.turn.text.split())
 
 
+# The coach reads what the engine recorded, but a session may have been imported: each
+# accessor takes only the shape the engine writes and treats anything else as absent.
+
+
+def slots_of(turn: Turn) -> dict[str, list[str]]:
+    found = turn.meta.get("slots")
+    if not isinstance(found, dict):
+        return {}
+    return {
+        k: [v for v in values if isinstance(v, str)]
+        for k, values in found.items()
+        if isinstance(values, list)
+    }
+
+
+def revealed_of(turn: Turn) -> str | None:
+    found = turn.meta.get("revealed")
+    return found if isinstance(found, str) else None
+
+
+def elapsed_of(turn: Turn) -> float | None:
+    found = turn.meta.get("elapsed")
+    if isinstance(found, bool) or not isinstance(found, (int, float)) or found != found:
+        return None  # not a number of seconds (NaN included)
+    return float(found)
+
+
 def contract_intent(intent: str | None, parents: Mapping[str, str | None]) -> str:
     current, seen = intent or "out_of_scope", set()
     while current not in CONTRACT_INTENTS and current not in seen:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from chatbot.coach.notes import TurnNote
-from chatbot.coach.reading import NEEDS, SMALL_TALK, Reading
+from chatbot.coach.reading import NEEDS, SMALL_TALK, Reading, slots_of
 from chatbot.engine.turns import Turn
 
 
@@ -52,9 +52,7 @@ def _both(s: Session, first: str, second: str, what: str) -> Verdict:
 def greeted_and_introduced(s: Session) -> Verdict:
     opening = [r for r in s.readings if r.turn.stage in ("greeting", "small_talk")]
     greet = [r for r in opening if r.intent in ("greet", "thank_for_meeting")]
-    intro = [
-        r for r in opening if r.intent == "introduce_self" or "name" in r.turn.meta.get("slots", {})
-    ]
+    intro = [r for r in opening if r.intent == "introduce_self" or "name" in slots_of(r.turn)]
     if greet and intro:
         return Verdict(
             True, (greet[0].index, intro[0].index), "You greeted them and said who you are."
@@ -98,7 +96,7 @@ def shared_skills_and_ideal_role(s: Session) -> Verdict:
 
 def shared_target_companies(s: Session) -> Verdict:
     shared = s.said("share_target_companies") or [
-        r for r in s.readings if "companies" in r.turn.meta.get("slots", {})
+        r for r in s.readings if "companies" in slots_of(r.turn)
     ]
     if shared:
         return Verdict(True, _indices(shared[:2]), "You shared your target companies.")

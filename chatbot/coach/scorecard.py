@@ -80,8 +80,9 @@ def impression_of(persona: Persona, turns: Sequence[Turn]) -> str | None:
     """The persona's private view, by the rapport the conversation ended on."""
     rapport = persona.rapport.start
     for turn in turns:
-        if turn.speaker == "user" and isinstance(turn.meta.get("rapport"), int):
-            rapport = turn.meta["rapport"]
+        found = turn.meta.get("rapport")
+        if turn.speaker == "user" and isinstance(found, int) and not isinstance(found, bool):
+            rapport = found
     ranked = sorted(persona.impressions, key=lambda i: i.at_least, reverse=True)
     return next((i.verdict for i in ranked if rapport >= i.at_least), None)
 

@@ -39,6 +39,13 @@ class SessionInfo:
     parent_turn: int | None = None
 
 
+def _info(r: Any) -> SessionInfo:
+    # By position, in the order _select_sessions asks for: ten thousand rows stay cheap.
+    return SessionInfo(
+        r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], bool(r[10]), r[11], r[12], r[13]
+    )
+
+
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
@@ -204,16 +211,27 @@ class Store:
             ],
         )
 
+    def _plain(self) -> sqlite3.Cursor:
+        """A cursor giving plain tuples: much cheaper than sqlite3.Row for long lists."""
+        cursor = self._db.cursor()
+        cursor.row_factory = None
+        return cursor
+
     def _select_sessions(self, where: str = "", args: tuple[Any, ...] = ()) -> list[SessionInfo]:
         try:
-            rows = self._db.execute(
-                "SELECT s.*, (SELECT count(*) FROM turns t WHERE t.session_id = s.id) AS turns"
-                f" FROM sessions s {where} ORDER BY s.started DESC, s.id DESC",
-                args,
-            ).fetchall()
+            rows = (
+                self._plain()
+                .execute(
+                    "SELECT s.id, s.uid, s.started, s.persona, s.scenario, s.seed, s.dialogue_hash,"
+                    " s.model_hash, s.app_version, s.stage, s.ended, s.turn_count, s.parent_id,"
+                    f" s.parent_turn FROM sessions s {where} ORDER BY s.started DESC, s.id DESC",
+                    args,
+                )
+                .fetchall()
+            )
         except sqlite3.DatabaseError as exc:
             raise self._damaged(exc) from None
-        return [SessionInfo(**{**dict(row), "ended": bool(row["ended"])}) for row in rows]
+        return [_info(r) for r in rows]
 
     def sessions(self) -> list[SessionInfo]:
         """Every saved session, newest first."""
@@ -284,17 +302,19 @@ class Store:
         ).fetchone()
         return None if row is None else (row[0], row[1], row[2])
 
-    def cached_scores(self, key_of: dict[str, str]) -> dict[int, tuple[int | None, float | None]]:
-        """Every cached score whose key still holds, by session; `key_of` maps persona to key."""
-        rows = self._db.execute(
-            "SELECT c.session_id, c.key, c.score, c.open_share, s.persona"
-            " FROM scores c JOIN sessions s ON s.id = c.session_id"
-        ).fetchall()
-        return {r[0]: (r[2], r[3]) for r in rows if key_of.get(r[4]) == r[1]}
+    def all_cached_scores(self) -> dict[int, tuple[str, int | None, float | None, int]]:
+        """Every cached score, by session: (key, score, open share, questions), in one query."""
+        rows = (
+            self._plain()
+            .execute("SELECT session_id, key, score, open_share, questions FROM scores")
+            .fetchall()
+        )
+        return {r[0]: (r[1], r[2], r[3], r[4]) for r in rows}
 
     def save_score(
         self, session_id: int, key: str, score: int | None, open_share: float | None, questions: int
     ) -> None:
+        # A cache: a full disk or a read-only store just means it is computed again next time.
         with contextlib.suppress(RehearseError), self._write():
             self._db.execute(
                 "INSERT OR REPLACE INTO scores VALUES (?, ?, ?, ?, ?)",

@@ -36,8 +36,15 @@ CREATE TABLE turns (
 ) WITHOUT ROWID;
 CREATE INDEX sessions_started ON sessions (started DESC);
 """
-# 2: full-text search over what was said, and a cache of each session's coaching score.
+# 2: full-text search over what was said, a cache of each session's coaching score, and a
+# count of turns kept with the session so that a long list never counts 400,000 rows, and an
+# index that holds the whole list in order (read without touching the table).
 _SCHEMA_2 = """
+ALTER TABLE sessions ADD COLUMN turn_count INTEGER NOT NULL DEFAULT 0;
+UPDATE sessions SET turn_count = (SELECT count(*) FROM turns WHERE session_id = sessions.id);
+CREATE TRIGGER turns_counted AFTER INSERT ON turns BEGIN
+    UPDATE sessions SET turn_count = turn_count + 1 WHERE id = new.session_id;
+END;
 CREATE VIRTUAL TABLE turns_fts USING fts5(
     text, session_id UNINDEXED, idx UNINDEXED, tokenize = 'unicode61 remove_diacritics 2'
 );
@@ -56,6 +63,11 @@ CREATE TABLE scores (
     questions INTEGER NOT NULL
 );
 CREATE INDEX sessions_scenario ON sessions (scenario, started DESC);
+DROP INDEX sessions_started;
+CREATE INDEX sessions_list ON sessions (
+    started DESC, id DESC, uid, persona, scenario, seed, dialogue_hash, model_hash, app_version,
+    stage, ended, turn_count, parent_id, parent_turn
+);
 """
 MIGRATIONS = {1: _SCHEMA_1, 2: _SCHEMA_2}
 

@@ -32,7 +32,7 @@ def list_sessions(store: Store, as_json: bool, out: Printer) -> int:
 
     sessions = store.sessions()
     scorer = open_scorer(store) if sessions else None
-    scores = {s.id: scorer.score(s).score for s in sessions} if scorer else {}
+    scores = {s.info.id: s.score for s in scorer.scores(sessions)} if scorer else {}
     if as_json:
         out.json([session_json(s, scores.get(s.id)) for s in sessions])
         return 0

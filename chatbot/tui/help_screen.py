@@ -12,8 +12,9 @@ KEYS = """Keys
 
   Enter       say your line (practice) / start the chosen scenario (home)
   Up, Down    earlier lines you typed
-  F2          a hint for this stage
+  F2          a question you could ask (press again for another)
   F10         end the session and see the report
+  C, M        in the report: copy the follow-up note / save it as Markdown
   F1          this help
   Escape      back home
   Ctrl+P      command palette (themes and more)

@@ -1,15 +1,23 @@
-"""The home screen: the scenarios to rehearse, and recent sessions."""
+"""The home screen: the scenarios to rehearse, recent sessions and their scores."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
+
+from chatbot import paths
+from chatbot.tui.messages import ScoresReady
+
+if TYPE_CHECKING:
+    from chatbot.coach.history import SessionScore
 
 SCENARIO_NAMES = {
     "informal_interview": "Informal interview",
@@ -31,6 +39,13 @@ class HomeScreen(Screen[None]):
         Binding("q", "app.quit", "Quit"),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.sessions: list[Any] = []
+        # A session's score by (id, turns): only a session that has changed is scored again.
+        self.scores: dict[tuple[int, int], SessionScore] = {}
+        self.scoring_failed = False
+
     def compose(self) -> ComposeResult:
         app: Any = self.app
         yield Header()
@@ -47,7 +62,10 @@ class HomeScreen(Screen[None]):
             )
             options.append(Option(title, id=card.id))
         yield OptionList(*options, id="personas")
-        yield Static("Recent sessions", classes="heading")
+        # The progress strip shares the heading's line: at 80x24 every row of the table counts.
+        with Horizontal(id="recent-heading"):
+            yield Static("Recent sessions", classes="heading")
+            yield Static(id="progress")
         yield DataTable(id="recent", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -62,20 +80,85 @@ class HomeScreen(Screen[None]):
 
     def refresh_sessions(self) -> None:
         app: Any = self.app
+        self.sessions = app.recent_sessions()
         table = self.query_one(DataTable)
         table.clear(columns=True)
-        table.add_columns("id", "started (UTC)", "persona", "turns", "stage", "score")
-        for info in app.recent_sessions():
+        table.add_columns("id", "started (UTC)", "persona", "turns", "stage")
+        table.add_column("score", key="score")
+        for info in self.sessions:
             cells = (
                 str(info.id),
                 info.started[:16].replace("T", " "),
                 info.persona,
                 str(info.turns),
                 "ended" if info.ended else info.stage.replace("_", " "),
-                "—",
+                self._score_cell(info),
             )
             # DataTable reads a plain str cell as markup; stored values are shown as they are.
-            table.add_row(*(Content(cell) for cell in cells))
+            table.add_row(*(Content(cell) for cell in cells), key=str(info.id))
+        self._show_progress()
+        todo = [info for info in self.sessions if (info.id, info.turns) not in self.scores]
+        if todo:
+            self.score_sessions(todo)
+
+    @work(thread=True, exclusive=True, group="scores", exit_on_error=False)
+    def score_sessions(self, infos: list[Any]) -> None:
+        """Score sessions with the coach (it reads them with spaCy) off the UI thread."""
+        from chatbot.coach.history import open_scorer
+        from chatbot.engine.store import Store
+        from chatbot.errors import RehearseError
+
+        try:
+            # SQLite connections stay on their own thread: this worker opens and closes its own.
+            with Store(paths.sessions_dir()) as store:
+                scorer = open_scorer(store)
+                scores = [scorer.score(info) for info in infos]
+        except RehearseError as exc:
+            self.post_message(ScoresReady([], exc.message))
+            return
+        self.post_message(ScoresReady(scores))
+
+    def on_scores_ready(self, message: ScoresReady) -> None:
+        self.scoring_failed = message.error is not None
+        for result in message.scores:
+            self.scores[result.info.id, result.info.turns] = result
+        table = self.query_one(DataTable)
+        for info in self.sessions:
+            if str(info.id) in table.rows:
+                table.update_cell(str(info.id), "score", Content(self._score_cell(info)))
+        self._show_progress()
+
+    def _score_cell(self, info: Any) -> str:
+        result = self.scores.get((info.id, info.turns))
+        if result is None:
+            return "—" if self.scoring_failed else "…"
+        return "—" if result.score is None else str(result.score)
+
+    def _show_progress(self) -> None:
+        self.query_one("#progress", Static).update(Content(self._progress_line()))
+
+    def _progress_line(self) -> str:
+        """The scores of the sessions listed as a sparkline, oldest first, and the latest
+        share of open questions."""
+        if not self.sessions:
+            return "No sessions yet: choose a conversation above to begin."
+        if self.scoring_failed:
+            return "No scores: the coach's data did not load (`rehearse validate` says why)."
+        keys = [(info.id, info.turns) for info in self.sessions]
+        results = [self.scores[key] for key in keys if key in self.scores]
+        if len(results) < len(self.sessions):
+            return "Scoring your sessions…"
+        scored = sorted(
+            (r for r in results if r.score is not None), key=lambda r: (r.info.started, r.info.id)
+        )
+        if not scored:
+            return "No scores yet: finish a conversation to see how it went."
+        # Already imported by the scoring worker, so this costs the UI thread nothing.
+        from chatbot.coach.history import sparkline
+
+        share = scored[-1].open_share
+        last = "no questions asked" if share is None else f"open questions {share:.0%}"
+        return f"Scores {sparkline([r.score for r in scored])} · {last} last time"
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self._open(event.option.id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -11,17 +12,19 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Collapsible, Footer, Header, ProgressBar, Static
 
+from chatbot import paths
 from chatbot.errors import RehearseError
 from chatbot.tui.history_input import HistoryInput
-from chatbot.tui.messages import ModelFailed, ModelProgress, ModelReady
+from chatbot.tui.messages import CoachFailed, CoachReady, ModelFailed, ModelProgress, ModelReady
 from chatbot.tui.stage_tracker import StageTracker
 from chatbot.tui.transcript import Transcript
 
 if TYPE_CHECKING:
+    from chatbot.dialogue.coaching import CoachData
     from chatbot.engine.practice import Practice
     from chatbot.engine.turns import Turn
 
-# What each stage is for, shown in the coach panel until live coaching arrives.
+# What each stage is for: always in the coach panel, under the coach's hint when there is one.
 STAGE_PURPOSE = {
     "greeting": "Say hello, who you are, and thank them for the time. Frame it as wanting advice.",
     "small_talk": "Build a little rapport: the place, their week, something you share. Don't rush.",
@@ -46,7 +49,10 @@ class PracticeScreen(Screen[None]):
         self.seed = seed
         self.practice: Practice | None = None
         self.waiting: list[str] = []
+        self.coach_data: CoachData | None = None
         self._pending = 0
+        self.opened = 0.0
+        self._presses = 0  # hint-key presses since the user last spoke: each shows the next idea
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -68,7 +74,7 @@ class PracticeScreen(Screen[None]):
         if card is not None:
             self.sub_title = f"{card.name}, {card.role}"
             self.query_one(Transcript).add_note(f"{card.brief}\n\nWhere: {card.setting}")
-        self._coach("greeting")
+        self._coach()
         self.query_one(HistoryInput).cursor_blink = app.cursor_blink
         self.query_one(HistoryInput).focus()
         self.set_interval(1, self._tick)
@@ -79,11 +85,17 @@ class PracticeScreen(Screen[None]):
                 "Loading the intent model… you can type already."
             )
 
+    def on_screen_resume(self) -> None:
+        # ModelReady goes to the screen on top: if that was the help dialog, begin here instead.
+        app: Any = self.app
+        if self.practice is None and app.classifier is not None:
+            self._begin(app.classifier)
+
     def _tick(self) -> None:
         if self.practice is None:
             return
         app: Any = self.app
-        seconds = int(app.clock() - self.practice.started)
+        seconds = int(app.clock() - self.opened)
         card = next((c for c in app.cards if c.id == self.persona_id), None)
         budget = f" / {card.expected_minutes:02d}:00" if card else ""
         self.query_one("#clock", Static).update(f"{seconds // 60:02d}:{seconds % 60:02d}{budget}")
@@ -112,20 +124,46 @@ class PracticeScreen(Screen[None]):
             persona = load_persona(self.persona_id, classifier.catalog)
             seed = new_seed() if self.seed is None else self.seed
             self.practice = Practice.begin(app.store(), persona, classifier, seed)
-            self.practice.started = app.clock()
+            # The on-screen clock runs on the app's clock (fixed in tests); the turns' elapsed
+            # times stay on Practice's own, which `say` reads.
+            self.opened = app.clock()
         except RehearseError as exc:
             self.notify(exc.message, severity="error", markup=False)
             return
         self.query_one(ProgressBar).display = False
         self.query_one("#loading-note", Static).display = False
+        self.load_coaching()
         self._show(self.practice.start())
         for text in self.waiting:
             self._take(text)
         self.waiting.clear()
 
+    @work(thread=True, exclusive=True, group="coach", exit_on_error=False)
+    def load_coaching(self) -> None:
+        """Parse the coach's data and build its tokenizer (a blank spaCy pipeline) off the UI
+        thread, so that the first hint costs milliseconds."""
+        from chatbot.coach.analysis import analyse
+        from chatbot.dialogue.coach_loader import load_coach
+
+        try:
+            data = load_coach(paths.dialogues_dir())
+        except RehearseError as exc:
+            self.post_message(CoachFailed(exc.message))
+            return
+        analyse("How did you get started?")
+        self.post_message(CoachReady(data))
+
+    def on_coach_ready(self, message: CoachReady) -> None:
+        self.coach_data = message.data
+        self._coach()
+
+    def on_coach_failed(self, message: CoachFailed) -> None:
+        self.notify(f"No coaching this time: {message.error}", severity="error", markup=False)
+
     def on_input_submitted(self, event: HistoryInput.Submitted) -> None:
         event.input.value = ""
         text = event.value
+        self._presses = 0
         self.query_one(HistoryInput).remember(text)
         self.query_one(Transcript).add_line("user", text, "You")
         if self.practice is None:
@@ -168,19 +206,36 @@ class PracticeScreen(Screen[None]):
         for turn in turns:
             if turn.speaker == "persona":
                 transcript.add_line("persona", turn.text, name)
-        stage = self.practice.engine.stage
-        self.query_one(StageTracker).stage = stage
-        self._coach(stage)
+        self.query_one(StageTracker).stage = self.practice.engine.stage
+        self._coach()
         if self.practice.engine.ended:
             transcript.add_note("The conversation has ended. Press F10 to see the report.")
 
-    def _coach(self, stage: str) -> None:
-        self.query_one("#coach-text", Static).update(Content(STAGE_PURPOSE.get(stage, "")))
+    def _coach(self, lead: str | None = None) -> None:
+        """The panel: `lead` (a suggestion) or else the coach's hint on the user's last turn,
+        then what the stage is for. Both come from data files, so they are shown as text."""
+        stage = self.practice.engine.stage if self.practice else "greeting"
+        if lead is None and self.practice is not None and self.coach_data is not None:
+            from chatbot.coach.scorecard import coach
+
+            engine = self.practice.engine
+            lead = coach(engine.turns, engine.persona, self.coach_data).last_hint
+        purpose = Content(STAGE_PURPOSE.get(stage, ""))
+        shown = (
+            Content.assemble(Content(lead).stylize("bold"), "\n\n", purpose) if lead else purpose
+        )
+        self.query_one("#coach-text", Static).update(shown)
 
     def action_hint(self) -> None:
-        stage = self.practice.engine.stage if self.practice else "greeting"
         self.query_one(Collapsible).collapsed = False
-        self.notify(STAGE_PURPOSE.get(stage, ""), title="Hint", markup=False)
+        if self.practice is None or self.coach_data is None:
+            self._coach()
+            return
+        from chatbot.coach.scorecard import suggestion
+
+        engine = self.practice.engine
+        self._coach(suggestion(engine.turns, engine.persona, self.coach_data, self._presses))
+        self._presses += 1
 
     def action_help(self) -> None:
         from chatbot.tui.help_screen import HelpScreen
@@ -193,4 +248,4 @@ class PracticeScreen(Screen[None]):
         if self.practice is None:
             self.app.pop_screen()
             return
-        self.app.push_screen(ReportScreen(self.practice))
+        self.app.push_screen(ReportScreen(self.practice, self.coach_data))
