@@ -269,7 +269,12 @@ def _content(text: str) -> set[str]:
 
 def analyse(text: str, previous: str = "") -> QuestionAnalysis:
     """One user turn, read against what the persona said just before it."""
-    return _analyse(text[:2000], previous[:2000])
+    return _analyse(_valid(text[:2000]), _valid(previous[:2000]))
+
+
+def _valid(text: str) -> str:
+    # A lone surrogate (possible in an imported session) cannot reach spaCy's string store.
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 @functools.lru_cache(maxsize=4096)
