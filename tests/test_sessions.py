@@ -223,3 +223,51 @@ def test_resume_from_turn_n_equals_the_original_at_n(tmp_path: Path) -> None:
     persona_line = next(t.index for t in original if t.speaker == "persona" and t.index > 0)
     bad = cli("resume", "1", "--turn", str(persona_line), "--plain", home=tmp_path)
     assert bad.returncode == 1 and "not one of your turns" in bad.stderr
+
+
+def test_two_instances_at_once_lose_no_turns(tmp_path: Path) -> None:
+    """Two sessions written at the same moment into one store: every turn of both is kept."""
+    import os
+    import subprocess
+    import sys
+
+    lines = [line for script in json.loads(json.dumps(_scripts())) for line in script]
+    env = {**os.environ, "REHEARSE_HOME": str(tmp_path)}
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "chatbot",
+                "practice",
+                "--plain",
+                "--json",
+                "--persona",
+                persona,
+                "--seed",
+                "1",
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=ROOT,
+            env=env,
+        )
+        for persona in ("priya", "ruth")
+    ]
+    outputs = [p.communicate(("\n".join(lines) + "\n").encode(), timeout=300) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [e.decode()[-500:] for _, e in outputs]
+    with Store(tmp_path) as store:
+        sessions = store.sessions()
+        assert len(sessions) == 2
+        for (out, _), info in zip(outputs, sorted(sessions, key=lambda s: s.persona), strict=True):
+            shown = [json.loads(line) for line in out.decode().splitlines()]
+            turns = store.turns(info.id)
+            assert [t.text for t in turns] == [r["text"] for r in shown if "speaker" in r]
+
+
+def _scripts() -> list[list[str]]:
+    import yaml
+
+    data = yaml.safe_load((ROOT / "tests" / "scenarios" / "priya.yaml").read_text())
+    return [s["lines"] for s in data["scripts"] if s["name"] == "well_run"]
