@@ -1,4 +1,4 @@
-"""Snapshots of home, practice (with a coach's hint) and the report at 80x24 and 120x40."""
+"""Snapshots of home, practice, the report, the sessions list and a replay at 80x24 and 120x40."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 
 from tests.test_engine import FULL
 from tests.test_tui import choose, make_app, say, wait_for_coach, wait_for_model
+from tests.test_tui_sessions import import_sessions, open_replay, open_sessions
 
 SIZES = [(80, 24), (120, 40)]
 
@@ -62,3 +63,29 @@ def test_report(snap_compare: Any, size: tuple[int, int]) -> None:
         await pilot.pause()
 
     assert snap_compare(make_app(seed=3), terminal_size=size, run_before=finish)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_sessions_list(snap_compare: Any, size: tuple[int, int], home: Path) -> None:
+    """The five sessions of tests/sessions (their dates are in the files), scored."""
+    import_sessions(home)
+
+    async def scored(pilot: Any) -> None:
+        await wait_for_model(pilot.app, pilot)
+        await open_sessions(pilot.app, pilot)
+
+    assert snap_compare(make_app(seed=3), terminal_size=size, run_before=scored)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_replay_on_a_coached_turn(snap_compare: Any, size: tuple[int, int], home: Path) -> None:
+    """Victor's session at turn 3: an intent, flags and the coach's hint."""
+    ids = import_sessions(home)
+
+    async def at_turn_three(pilot: Any) -> None:
+        await wait_for_model(pilot.app, pilot)
+        await open_replay(pilot.app, pilot, ids["victor_rude"])
+        await pilot.press("right", "right", "right")
+        await pilot.pause()
+
+    assert snap_compare(make_app(seed=3), terminal_size=size, run_before=at_turn_three)

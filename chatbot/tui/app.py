@@ -84,13 +84,15 @@ class RehearseApp(App[None]):
             self._store = Store(paths.sessions_dir())
         return self._store
 
-    def recent_sessions(self, limit: int = 8) -> list[Any]:
+    def recent_sessions(self, limit: int | None = 8) -> list[Any]:
+        """The newest `limit` saved sessions (all of them for None), newest first."""
         from chatbot.errors import RehearseError
 
         if not (paths.sessions_dir() / "sessions.db").exists() and self._store is None:
             return []
         try:
-            return list(self.store().sessions()[:limit])
+            found = self.store().sessions()
+            return found if limit is None else found[:limit]
         except RehearseError as exc:
             self.notify(exc.message, severity="error", markup=False)
             return []

@@ -10,16 +10,19 @@ from textual.widgets import Static
 
 KEYS = """Keys
 
-  Enter       say your line (practice) / start the chosen scenario (home)
+  Enter       say your line / start a scenario / replay a session
   Up, Down    earlier lines you typed
   F2          a question you could ask (press again for another)
   F10         end the session and see the report
-  C, M        in the report: copy the follow-up note / save it as Markdown
+  C, M        report: copy the follow-up note / save it as Markdown
+  S           at home: all your saved sessions
+  D, S, P     sessions: sort by date, score, persona (again: reverse)
+  0-5 / Del   sessions: filter by scenario, search, delete
+  ←→ Home End replay: next, previous, first, last (N, P, G, Shift+G)
+  S, Tab      replay: next stage; R resumes from your line there
   F1          this help
-  Escape      back home
-  Ctrl+P      command palette (themes and more)
-  Ctrl+T      light or dark theme
-  Ctrl+Q      quit
+  Escape      back
+  Ctrl+P      command palette; Ctrl+T light or dark theme; Ctrl+Q quit
 
 Press any key to close."""
 

@@ -15,6 +15,8 @@ from textual.widgets.option_list import Option
 
 from chatbot import paths
 from chatbot.tui.messages import ScoresReady
+from chatbot.tui.progress_strip import progress_line
+from chatbot.tui.table_fill import fill
 
 if TYPE_CHECKING:
     from chatbot.coach.history import SessionScore
@@ -35,6 +37,7 @@ def _brief(text: str, width: int = 150) -> str:
 class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "start", "Start", show=True),
+        Binding("s", "sessions", "Sessions"),
         Binding("f1", "help", "Help"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -81,10 +84,7 @@ class HomeScreen(Screen[None]):
     def refresh_sessions(self) -> None:
         app: Any = self.app
         self.sessions = app.recent_sessions()
-        table = self.query_one(DataTable)
-        table.clear(columns=True)
-        table.add_columns("id", "started (UTC)", "persona", "turns", "stage")
-        table.add_column("score", key="score")
+        rows = []
         for info in self.sessions:
             cells = (
                 str(info.id),
@@ -95,7 +95,9 @@ class HomeScreen(Screen[None]):
                 self._score_cell(info),
             )
             # DataTable reads a plain str cell as markup; stored values are shown as they are.
-            table.add_row(*(Content(cell) for cell in cells), key=str(info.id))
+            rows.append((str(info.id), [Content(cell) for cell in cells]))
+        columns = ["id", "started (UTC)", "persona", "turns", "stage", "score"]
+        fill(self.query_one(DataTable), [(c, c) for c in columns], rows)
         self._show_progress()
         todo = [info for info in self.sessions if (info.id, info.turns) not in self.scores]
         if todo:
@@ -138,27 +140,8 @@ class HomeScreen(Screen[None]):
         self.query_one("#progress", Static).update(Content(self._progress_line()))
 
     def _progress_line(self) -> str:
-        """The scores of the sessions listed as a sparkline, oldest first, and the latest
-        share of open questions."""
-        if not self.sessions:
-            return "No sessions yet: choose a conversation above to begin."
-        if self.scoring_failed:
-            return "No scores: the coach's data did not load (`rehearse validate` says why)."
-        keys = [(info.id, info.turns) for info in self.sessions]
-        results = [self.scores[key] for key in keys if key in self.scores]
-        if len(results) < len(self.sessions):
-            return "Scoring your sessions…"
-        scored = sorted(
-            (r for r in results if r.score is not None), key=lambda r: (r.info.started, r.info.id)
-        )
-        if not scored:
-            return "No scores yet: finish a conversation to see how it went."
-        # Already imported by the scoring worker, so this costs the UI thread nothing.
-        from chatbot.coach.history import sparkline
-
-        share = scored[-1].open_share
-        last = "no questions asked" if share is None else f"open questions {share:.0%}"
-        return f"Scores {sparkline([r.score for r in scored])} · {last} last time"
+        line = progress_line(self.sessions, self.scores, self.scoring_failed)
+        return "No sessions yet: choose a conversation above to begin." if line is None else line
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self._open(event.option.id)
@@ -174,6 +157,17 @@ class HomeScreen(Screen[None]):
         if persona_id:
             app: Any = self.app
             self.app.push_screen(PracticeScreen(persona_id, app.seed))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        from chatbot.tui.replay_screen import ReplayScreen
+
+        if event.row_key.value is not None:
+            self.app.push_screen(ReplayScreen(int(event.row_key.value)))
+
+    def action_sessions(self) -> None:
+        from chatbot.tui.sessions_screen import SessionsScreen
+
+        self.app.push_screen(SessionsScreen())
 
     def action_help(self) -> None:
         from chatbot.tui.help_screen import HelpScreen

@@ -1,4 +1,4 @@
-"""Messages the workers post to the screens: the intent model, the coach's data, the scores."""
+"""Messages the workers post to the screens: model, coach data, scores, search, replay, resume."""
 
 from __future__ import annotations
 
@@ -44,4 +44,38 @@ class ScoresReady(Message):
     def __init__(self, scores: list[Any], error: str | None = None) -> None:
         super().__init__()
         self.scores = scores
+        self.error = error
+
+
+class SearchDone(Message):
+    """The turns matching `query`: (session, turn, snippet), newest session first."""
+
+    def __init__(self, query: str, hits: list[tuple[int, int, str]]) -> None:
+        super().__init__()
+        self.query = query
+        self.hits = hits
+
+
+class ReplayReady(Message):
+    """A session's coaching (None when its persona is gone) and each turn's annotation."""
+
+    def __init__(self, coaching: Any, annotations: list[str], error: str | None = None) -> None:
+        super().__init__()
+        self.coaching = coaching
+        self.annotations = annotations
+        self.error = error
+
+
+class ResumeReady(Message):
+    """A practice resumed in a worker; `changed` names what differs from the recording."""
+
+    def __init__(self, practice: Any, changed: list[str]) -> None:
+        super().__init__()
+        self.practice = practice
+        self.changed = changed
+
+
+class ResumeFailed(Message):
+    def __init__(self, error: str) -> None:
+        super().__init__()
         self.error = error

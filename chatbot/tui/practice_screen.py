@@ -43,11 +43,20 @@ class PracticeScreen(Screen[None]):
         Binding("escape", "app.go_home", "Home"),
     ]
 
-    def __init__(self, persona_id: str, seed: int | None = None) -> None:
+    def __init__(
+        self,
+        persona_id: str,
+        seed: int | None = None,
+        practice: Practice | None = None,
+        resumed_from: tuple[int, int] | None = None,
+    ) -> None:
+        """`practice`: one already under way (a resumed session, `resumed_from` (session,
+        turn)); without it the screen begins its own once the model is ready."""
         super().__init__()
         self.persona_id = persona_id
         self.seed = seed
-        self.practice: Practice | None = None
+        self.practice: Practice | None = practice
+        self.resumed_from = resumed_from
         self.waiting: list[str] = []
         self.coach_data: CoachData | None = None
         self._pending = 0
@@ -78,7 +87,9 @@ class PracticeScreen(Screen[None]):
         self.query_one(HistoryInput).cursor_blink = app.cursor_blink
         self.query_one(HistoryInput).focus()
         self.set_interval(1, self._tick)
-        if app.classifier is not None:
+        if self.practice is not None:
+            self._carry_on()
+        elif app.classifier is not None:
             self._begin(app.classifier)
         else:
             self.query_one("#loading-note", Static).update(
@@ -130,10 +141,32 @@ class PracticeScreen(Screen[None]):
         except RehearseError as exc:
             self.notify(exc.message, severity="error", markup=False)
             return
+        self._under_way(self.practice.start())
+
+    def _carry_on(self) -> None:
+        """A resumed practice: its turns so far are on screen, then it goes on as any other."""
+        assert self.practice is not None
+        app: Any = self.app
+        engine = self.practice.engine
+        transcript = self.query_one(Transcript)
+        if self.resumed_from is not None:
+            session, before = self.resumed_from
+            transcript.add_note(
+                f"Resumed from session {session}, just before your turn {before}: carry on."
+            )
+        name = engine.persona.persona.name.split()[0]
+        for turn in engine.turns:
+            transcript.add_line(turn.speaker, turn.text, "You" if turn.speaker == "user" else name)
+        elapsed = [t.meta["elapsed"] for t in engine.turns if "elapsed" in t.meta]
+        # The clock goes on from where the recording was, as the practice's own does.
+        self.opened = app.clock() - (float(elapsed[-1]) if elapsed else 0.0)
+        self._under_way([])
+
+    def _under_way(self, turns: list[Turn]) -> None:
         self.query_one(ProgressBar).display = False
         self.query_one("#loading-note", Static).display = False
         self.load_coaching()
-        self._show(self.practice.start())
+        self._show(turns)
         for text in self.waiting:
             self._take(text)
         self.waiting.clear()

@@ -1,0 +1,401 @@
+"""Every saved session: sort, filter by scenario, search the turns, delete, open a replay."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.worker import get_current_worker
+
+from chatbot import paths
+from chatbot.dialogue.contract import SCENARIOS
+from chatbot.tui.home_screen import SCENARIO_NAMES
+from chatbot.tui.messages import ScoresReady, SearchDone
+from chatbot.tui.progress_strip import progress_line
+from chatbot.tui.session_table import SessionTable
+from chatbot.tui.table_fill import fill
+
+if TYPE_CHECKING:
+    from chatbot.coach.history import SessionScore
+    from chatbot.engine.store import SessionInfo
+
+# Short enough that the table fits 80 columns.
+SHORT_SCENARIO = {
+    "informal_interview": "informal",
+    "internal_soft_interview": "soft, internal",
+    "external_soft_interview": "soft, external",
+    "informational_interview": "informational",
+    "networking_meeting": "networking",
+}
+ALL = "all"
+MATCH_WIDTH = 70
+# Matching turns asked of the store: every session with a match, short of a very common word.
+SEARCH_LIMIT = 5000
+# The first scores fill the rows on screen quickly; the rest come in larger, cheaper batches.
+FIRST_BATCH, BATCH = 100, 1000
+# Each sort and whether it starts descending: dates and scores newest and best first.
+SORTS = {"date": True, "score": True, "persona": False, "scenario": False, "turns": True}
+COLUMN_SORT = {"id": "date", "date": "date", "persona": "persona", "scenario": "scenario"}
+
+
+class SessionsScreen(Screen[None]):
+    BINDINGS = [
+        Binding("enter", "open", "Replay", show=False),
+        Binding("d", "sort('date')", "By date"),
+        Binding("s", "sort('score')", "By score"),
+        Binding("p", "sort('persona')", "By persona"),
+        Binding("slash", "search", "Search"),
+        Binding("delete,x", "delete", "Delete", key_display="del"),
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("f1", "help", "Help", show=False),
+        *(Binding(str(n), f"scenario({n})", show=False) for n in range(len(SCENARIOS) + 1)),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sessions: list[SessionInfo] = []
+        self.by_id: dict[int, SessionInfo] = {}
+        self.shown: list[SessionInfo] = []
+        # A session's score by (id, turns): only a session that has changed is scored again.
+        self.scores: dict[tuple[int, int], SessionScore] = {}
+        self.scoring_failed = False
+        self.scenario = ALL
+        self.search_text = ""
+        # Session id -> its matching (turn, snippet)s; None while nothing is searched for.
+        self.matches: dict[int, list[tuple[int, str]]] | None = None
+        self.search_full = False
+        self.sort_by = "date"
+        self.descending = True
+        self._contents: dict[str, Content] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="sessions-bar"):
+            options = [("All scenarios", ALL)]
+            options += [(f"{n + 1} {SCENARIO_NAMES[s]}", s) for n, s in enumerate(SCENARIOS)]
+            yield Select(options, value=ALL, allow_blank=False, id="scenario")
+            yield Input(placeholder="Search what was said (/)", id="search")
+        yield Static(id="sessions-progress")
+        yield SessionTable(id="sessions", cursor_type="row", zebra_stripes=True)
+        yield Static(id="match")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Sessions"
+        self.query_one("#search", Input).cursor_blink = getattr(self.app, "cursor_blink", True)
+        self.query_one("#match", Static).display = False
+        self.query_one(DataTable).focus()
+        # The screen appears at once; the list (SQLite, ten thousand rows perhaps) just after.
+        self.call_after_refresh(self.load_sessions)
+
+    def load_sessions(self) -> None:
+        app: Any = self.app
+        self.sessions = app.recent_sessions(limit=None)
+        self.by_id = {info.id: info for info in self.sessions}
+        self._fill()
+        todo = [info for info in self.sessions if (info.id, info.turns) not in self.scores]
+        if todo:
+            # After the rows are drawn: the worker's imports would otherwise hold the GIL first.
+            self.call_after_refresh(self.score_sessions, todo)
+
+    def _listed(self) -> list[SessionInfo]:
+        found = self.sessions
+        if self.scenario != ALL:
+            found = [info for info in found if info.scenario == self.scenario]
+        if self.matches is not None:
+            found = [info for info in found if info.id in self.matches]
+        key, descending = self._sort_key()
+        return sorted(found, key=key, reverse=descending)
+
+    def _fill(self) -> None:
+        """The table again from the sessions, the filter, the search and the sort: one batch."""
+        table = self.query_one(DataTable)
+        keep = self._highlighted()
+        self.shown = self._listed()
+        searching = self.matches is not None
+        columns = [
+            ("id", "id"),
+            ("started (UTC)", "date"),
+            ("persona", "persona"),
+            ("scenario", "scenario"),
+            ("turns", "turns"),
+            ("score", "score"),
+        ]
+        if searching:
+            columns.append(("match", "match"))
+        rows = [(str(info.id), self._cells(info, searching)) for info in self.shown]
+        fill(table, columns, rows, widest={"match": MATCH_WIDTH})
+        if keep is not None and str(keep) in table.rows:
+            table.move_cursor(row=table.get_row_index(str(keep)))
+        self._show_progress()
+        self._show_match()
+
+    def _cells(self, info: SessionInfo, searching: bool) -> list[Content]:
+        same = self._same
+        cells = [
+            Content(str(info.id)),
+            Content(info.started[:16].replace("T", " ")),
+            same(info.persona),
+            same(SHORT_SCENARIO.get(info.scenario, info.scenario)),
+            same(str(info.turns)),
+            same(self._score_cell(info)),
+        ]
+        if searching:
+            assert self.matches is not None
+            turn, snippet = self.matches[info.id][0]
+            cells.append(Content(f"turn {turn}: {_one_line(snippet)}"))
+        return cells
+
+    def _same(self, text: str) -> Content:
+        """One Content for each repeated value (a persona, a score): Content is immutable, and
+        ten thousand rows then cost a few dozen of them rather than tens of thousands."""
+        found = self._contents.get(text)
+        if found is None:
+            found = self._contents[text] = Content(text)
+        return found
+
+    def _score_cell(self, info: SessionInfo) -> str:
+        result = self.scores.get((info.id, info.turns))
+        if result is None:
+            return "—" if self.scoring_failed else "…"
+        return "—" if result.score is None else str(result.score)
+
+    def _sort_key(self) -> tuple[Callable[[SessionInfo], Any], bool]:
+        descending = self.descending
+
+        def score(info: SessionInfo) -> Any:
+            found = self.scores.get((info.id, info.turns))
+            value = None if found is None else found.score
+            # Sessions without a score come last whichever way the scores run.
+            return (
+                (value is not None) == descending,
+                value or 0,
+                info.started,
+                info.id,
+            )
+
+        keys: dict[str, Callable[[SessionInfo], Any]] = {
+            "date": lambda i: (i.started, i.id),
+            "score": score,
+            "persona": lambda i: (i.persona, i.started, i.id),
+            "scenario": lambda i: (
+                SCENARIOS.index(i.scenario) if i.scenario in SCENARIOS else 99,
+                i.started,
+                i.id,
+            ),
+            "turns": lambda i: (i.turns, i.started, i.id),
+        }
+        return keys[self.sort_by], descending
+
+    def _highlighted(self) -> int | None:
+        table = self.query_one(DataTable)
+        if not self.shown or not 0 <= table.cursor_row < len(self.shown):
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return None if key is None else int(key)
+
+    def _resort(self) -> None:
+        """The rows in the new order without rebuilding them: cheap for ten thousand."""
+        table = self.query_one(DataTable)
+        keep = self._highlighted()
+        key, descending = self._sort_key()
+        table.sort("id", key=lambda cell: key(self.by_id[int(cell.plain)]), reverse=descending)
+        self.shown = sorted(self.shown, key=key, reverse=descending)
+        if keep is not None:
+            table.move_cursor(row=table.get_row_index(str(keep)))
+
+    def action_sort(self, by: str) -> None:
+        if by == self.sort_by:
+            self.descending = not self.descending
+        else:
+            self.sort_by, self.descending = by, SORTS[by]
+        self._resort()
+        way = "descending" if self.descending else "ascending"
+        self.notify(f"Sorted by {by}, {way}.", timeout=2)
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        column = str(event.column_key.value)
+        self.action_sort(COLUMN_SORT.get(column, column if column in SORTS else "date"))
+
+    def action_scenario(self, number: int) -> None:
+        self.query_one(Select).value = ALL if number == 0 else SCENARIOS[number - 1]
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        value = str(event.value)
+        if value != self.scenario:
+            self.scenario = value
+            self._fill()
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.search_text = event.value.strip()
+        if not self.search_text:
+            self.matches = None
+            self._fill()
+        else:
+            self.run_search(self.search_text)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.query_one(DataTable).focus()
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def run_search(self, query: str) -> None:
+        """FTS5 over every turn, off the UI thread: a common word can match thousands."""
+        from chatbot.engine.store import Store
+        from chatbot.errors import RehearseError
+
+        try:
+            with Store(paths.sessions_dir()) as store:
+                hits = store.search(query, limit=SEARCH_LIMIT)
+        except RehearseError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error", markup=False)
+            return
+        self.post_message(SearchDone(query, hits))
+
+    def on_search_done(self, message: SearchDone) -> None:
+        if message.query != self.search_text:
+            return  # the box has changed since: a newer search is on its way
+        matches: dict[int, list[tuple[int, str]]] = {}
+        for session_id, turn, snippet in message.hits:
+            matches.setdefault(session_id, []).append((turn, snippet))
+        self.matches = matches
+        self.search_full = len(message.hits) >= SEARCH_LIMIT
+        self._fill()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_match()
+
+    def _show_match(self) -> None:
+        line = self.query_one("#match", Static)
+        line.display = self.matches is not None
+        if self.matches is None:
+            return
+        found = self._highlighted()
+        if found is None:
+            line.update(Content("Nothing said matches that."))
+            return
+        hits = self.matches[found]
+        turn, snippet = hits[0]
+        rest = f" (and {len(hits) - 1} more turns)" if len(hits) > 1 else ""
+        full = f" · only the {SEARCH_LIMIT:,} newest matching turns" if self.search_full else ""
+        # The snippet is the user's own words (or a persona's): text, never markup.
+        line.update(Content(f"Session {found}, turn {turn}: {_one_line(snippet)}{rest}{full}"))
+
+    @work(thread=True, exclusive=True, group="scores", exit_on_error=False)
+    def score_sessions(self, infos: list[SessionInfo]) -> None:
+        """Score sessions with the coach off the UI thread, the rows on screen first."""
+        from chatbot.coach.history import open_scorer
+        from chatbot.engine.store import Store
+        from chatbot.errors import RehearseError
+
+        worker = get_current_worker()
+        try:
+            # SQLite connections stay on their own thread: this worker opens and closes its own.
+            with Store(paths.sessions_dir()) as store:
+                scorer = open_scorer(store)
+                start = 0
+                while start < len(infos) and not worker.is_cancelled:
+                    size = FIRST_BATCH if start == 0 else BATCH
+                    self.post_message(ScoresReady(scorer.scores(infos[start : start + size])))
+                    start += size
+        except RehearseError as exc:
+            self.post_message(ScoresReady([], exc.message))
+
+    def on_scores_ready(self, message: ScoresReady) -> None:
+        self.scoring_failed = message.error is not None
+        table = self.query_one(DataTable)
+        for result in message.scores:
+            info = result.info
+            self.scores[info.id, info.turns] = result
+            if str(info.id) in table.rows:
+                table.update_cell(str(info.id), "score", self._same(self._score_cell(info)))
+        if self.scoring_failed:
+            for info in self.shown:
+                table.update_cell(str(info.id), "score", self._same(self._score_cell(info)))
+        elif self.sort_by == "score" and self._all_scored():
+            self._resort()
+        self._show_progress()
+
+    def _all_scored(self) -> bool:
+        return all((info.id, info.turns) in self.scores for info in self.shown)
+
+    def _show_progress(self) -> None:
+        shown = len(self.shown)
+        self.sub_title = (
+            f"Sessions: {shown}"
+            if shown == len(self.sessions)
+            else f"Sessions: {shown} of {len(self.sessions)}"
+        )
+        line = progress_line(self.shown, self.scores, self.scoring_failed)
+        if line is None:
+            line = (
+                "No sessions match."
+                if self.sessions
+                else "No saved sessions yet: practise a conversation first."
+            )
+        self.query_one("#sessions-progress", Static).update(Content(line))
+
+    def action_help(self) -> None:
+        from chatbot.tui.help_screen import HelpScreen
+
+        self.app.push_screen(HelpScreen())
+
+    def action_open(self) -> None:
+        found = self._highlighted()
+        if found is not None:
+            from chatbot.tui.replay_screen import ReplayScreen
+
+            self.app.push_screen(ReplayScreen(found))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def action_delete(self) -> None:
+        from chatbot.tui.confirm_screen import ConfirmScreen
+
+        found = self._highlighted()
+        if found is None:
+            return
+        info = self.by_id[found]
+        when = info.started[:16].replace("T", " ")
+        question = (
+            f"Delete session {info.id} ({info.persona}, {when} UTC, {info.turns} turns)?"
+            " Its turns are deleted with it; this cannot be undone."
+        )
+        self.app.push_screen(ConfirmScreen(question), lambda yes: self._delete(found, yes))
+
+    def _delete(self, session_id: int, yes: bool | None) -> None:
+        from chatbot.errors import RehearseError
+
+        if not yes:
+            return
+        app: Any = self.app
+        try:
+            app.store().delete(session_id)
+        except RehearseError as exc:
+            self.notify(exc.message, severity="error", markup=False)
+            return
+        self.sessions = [info for info in self.sessions if info.id != session_id]
+        self.shown = [info for info in self.shown if info.id != session_id]
+        self.by_id.pop(session_id, None)
+        if self.matches is not None:
+            self.matches.pop(session_id, None)
+        # One row out rather than the table rebuilt: the cursor moves on to the next session.
+        self.query_one(DataTable).remove_row(str(session_id))
+        self._show_progress()
+        self._show_match()
+        self.notify(f"Session {session_id} deleted.", timeout=3)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
