@@ -79,10 +79,11 @@ class Scorer:
         out = []
         for info in infos:
             hit = cached.get(info.id)
-            if hit is not None and hit[0] == self._key(info):
+            key = self._key(info)
+            if hit is not None and hit[0] == key:
                 out.append(SessionScore(info, hit[1], hit[2], hit[3]))
             else:
-                out.append(self.score(info))
+                out.append(self._compute(info, key))
         return out
 
     def score(self, info: SessionInfo) -> SessionScore:
@@ -90,6 +91,10 @@ class Scorer:
         cached = self.store.cached_score(info.id, key) if key else None
         if cached is not None:
             return SessionScore(info, *cached)
+        return self._compute(info, key)
+
+    def _compute(self, info: SessionInfo, key: str | None) -> SessionScore:
+        """Coach the session and keep its score in the cache under `key`."""
         result = self.coaching(info)
         if result is None or not result.notes:
             found = SessionScore(info, None, None, 0)

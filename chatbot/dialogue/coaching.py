@@ -7,26 +7,11 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from chatbot.dialogue.contract import CONTRACT_INTENTS, is_question_intent
 from chatbot.dialogue.models import Frozen, Id, Scenario, Text
 
 # The topics a user can ask about: the contract's ask_* intents, each with model questions.
-TOPICS = (
-    "ask_typical_day",
-    "ask_career_path",
-    "ask_role_likes",
-    "ask_team_needs",
-    "ask_skills_valued",
-    "ask_culture",
-    "ask_goals_projects",
-    "ask_industry",
-    "ask_advice",
-    "ask_referral",
-    "ask_company_list_feedback",
-    "ask_about_openings",
-    "ask_compensation",
-    "ask_next_steps",
-    "ask_follow_up",
-)
+TOPICS = tuple(intent for intent in CONTRACT_INTENTS if is_question_intent(intent))
 MIN_MODEL_QUESTIONS = 3
 Label = Annotated[Text, Field(max_length=80)]
 

@@ -14,7 +14,7 @@ from chatbot.dialogue.loader import Catalog, load_persona_file, load_slots, pers
 from chatbot.dialogue.models import Persona
 from chatbot.engine.engine import Engine
 from chatbot.engine.nlu import IntentClassifier
-from chatbot.engine.store import Store
+from chatbot.engine.store import SessionInfo, Store
 from chatbot.engine.training import Progress, is_current, read_fingerprint, train
 from chatbot.engine.turns import Turn
 from chatbot.errors import RehearseError
@@ -64,6 +64,16 @@ def dialogue_hash(persona_id: str) -> str:
         if path.exists():
             digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def changed_since(info: SessionInfo, classifier: IntentClassifier) -> list[str]:
+    """What a session's replies depended on that is different today."""
+    changed = []
+    if dialogue_hash(info.persona) != info.dialogue_hash:
+        changed.append("the dialogue")
+    if classifier.model_hash != info.model_hash:
+        changed.append("the intent model")
+    return changed
 
 
 def new_seed() -> int:

@@ -90,7 +90,7 @@ def cmd_replay(session_id: int, as_plain: bool, out: Printer) -> int:
 
 def cmd_replay_check(session_id: int, out: Printer) -> int:
     """Replay a session through today's dialogue and model: 0 when every turn is the same."""
-    from chatbot.engine.practice import dialogue_hash
+    from chatbot.engine.practice import changed_since
     from chatbot.engine.replay import differences, rerun
 
     with _store() as store:
@@ -98,11 +98,7 @@ def cmd_replay_check(session_id: int, out: Printer) -> int:
         recorded = store.turns(session_id)
     classifier = load_classifier(progress_to_stderr("training the intent model (first run)"))
     persona = load_persona(info.persona, classifier.catalog)
-    changed = []
-    if dialogue_hash(info.persona) != info.dialogue_hash:
-        changed.append("the dialogue")
-    if classifier.model_hash != info.model_hash:
-        changed.append("the intent model")
+    changed = changed_since(info, classifier)
     found = differences(recorded, rerun(persona, classifier, info.seed, recorded).turns)
     since = f"; {' and '.join(changed)} changed since it was recorded" if changed else ""
     if not found:

@@ -286,7 +286,7 @@ class ReplayScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="resume", exit_on_error=False)
     def resume(self, classifier: Any, session_id: int, before: int) -> None:
         """Feed the recorded lines again (the model reads each) in a new, linked session."""
-        from chatbot.engine.practice import Practice, dialogue_hash, load_persona
+        from chatbot.engine.practice import Practice, changed_since, load_persona
         from chatbot.engine.store import Store
 
         try:
@@ -294,11 +294,7 @@ class ReplayScreen(Screen[None]):
             with Store(paths.sessions_dir()) as store:
                 info = store.session(session_id)
                 persona = load_persona(info.persona, classifier.catalog)
-                changed = []
-                if dialogue_hash(info.persona) != info.dialogue_hash:
-                    changed.append("the dialogue")
-                if classifier.model_hash != info.model_hash:
-                    changed.append("the intent model")
+                changed = changed_since(info, classifier)
                 practice = Practice.resume(store, persona, classifier, session_id, before)
         except RehearseError as exc:
             self.post_message(ResumeFailed(exc.message))
