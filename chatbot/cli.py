@@ -49,10 +49,17 @@ def _parser() -> argparse.ArgumentParser:
 
     sessions = sub.add_parser("sessions", parents=[common], help="list saved sessions")
     sessions.add_argument("--json", action="store_true")
+    sessions.add_argument(
+        "--move-aside",
+        action="store_true",
+        help="rename a damaged session store (nothing is deleted) so that a new one starts",
+    )
 
     replay = sub.add_parser("replay", parents=[common], help="replay a saved session")
     replay.add_argument("session", type=int, metavar="SESSION")
-    replay.add_argument("--plain", action="store_true", help="print the annotated transcript")
+    replay.add_argument(
+        "--plain", action="store_true", help="print the annotated transcript (else: the app)"
+    )
     replay.add_argument(
         "--check",
         action="store_true",
@@ -66,7 +73,9 @@ def _parser() -> argparse.ArgumentParser:
     resume.add_argument(
         "--turn", type=int, required=True, metavar="N", help="start again just before turn N"
     )
-    resume.add_argument("--plain", action="store_true", help="line mode (as practice --plain)")
+    resume.add_argument(
+        "--plain", action="store_true", help="line mode, as practice --plain (else: the app)"
+    )
     resume.add_argument("--json", action="store_true")
     resume.add_argument("--coach", action="store_true")
 
@@ -149,7 +158,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "sessions":
         from chatbot.shells.commands import cmd_sessions
 
-        return cmd_sessions(args.json, out)
+        return cmd_sessions(args.json, out, args.move_aside)
     if command == "replay":
         from chatbot.shells.commands import cmd_replay, cmd_replay_check
 

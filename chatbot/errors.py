@@ -1,4 +1,4 @@
-"""The one error type every layer raises for problems a user can fix."""
+"""The error types every layer raises for problems a user can fix."""
 
 
 class RehearseError(Exception):
@@ -8,3 +8,11 @@ class RehearseError(Exception):
         super().__init__(message)
         self.message = message
         self.exit_code = exit_code
+
+
+class DamagedStore(RehearseError):
+    """The session store at `path` is not one we can read: left as it is, to be moved aside."""
+
+    def __init__(self, message: str, path: object) -> None:
+        super().__init__(message)
+        self.path = path

@@ -150,6 +150,10 @@ def test_invalid_utf8_input_is_replaced_not_fatal(tmp_path: Path) -> None:
         (["practice", "--plain", "--persona", "nobody"], "unknown persona 'nobody'"),
         (["practice", "--plain"], "needs --persona"),
         (["replay", "999", "--plain"], "no session 999"),
+        # Without --plain these open the app: a bad id fails first, with the terminal as it was.
+        (["replay", "999"], "no session 999"),
+        (["resume", "999", "--turn", "1"], "no session 999"),
+        (["resume", "999", "--turn", "1", "--json"], "go with --plain"),
         (["eval"], "give a labelled FILE"),
     ],
 )

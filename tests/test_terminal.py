@@ -69,3 +69,52 @@ def test_three_turns_in_a_real_terminal(tmp_path: Path, classifier: Any) -> None
         (info,) = store.sessions()
         said = [t.text for t in store.turns(info.id) if t.speaker == "user"]
     assert said == turns
+
+
+def test_replay_and_resume_open_the_app_in_a_real_terminal(tmp_path: Path, classifier: Any) -> None:
+    from chatbot.engine import transfer
+
+    home = tmp_path / "home"
+    info, recorded = transfer.read(ROOT / "tests" / "sessions" / "priya.json")
+    with Store(home) as store:
+        parent = store.add(info, recorded)
+    before = 12
+    assert recorded[before].speaker == "user" and recorded[0].speaker == "persona"
+    session = f"rehearse-{uuid.uuid4().hex[:8]}"
+    codes = [tmp_path / f"exit-{n}" for n in range(3)]
+    rehearse = f"REHEARSE_HOME={home} {sys.executable} -m chatbot"
+    command = (
+        f"{rehearse} replay {parent}; echo $? > {codes[0]};"
+        f" {rehearse} resume {parent} --turn 0; echo $? > {codes[1]};"
+        f" {rehearse} resume {parent} --turn {before}; echo $? > {codes[2]}; sleep 30"
+    )
+    tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "30", "-c", str(ROOT), command)
+
+    def exited(code: Path) -> str:
+        deadline = time.monotonic() + 30
+        while not code.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        return code.read_text().strip()
+
+    try:
+        wait_for(session, f"Replay: session {parent}")
+        tmux("send-keys", "-t", session, "C-q")
+        assert exited(codes[0]) == "0"
+        # Turn 0 is Priya's: a message in the terminal, and no app.
+        assert exited(codes[1]) == "1"
+        screen = wait_for(session, "not one of your turns")
+        assert "Traceback" not in screen
+        wait_for(session, "Resumed from session")
+        tmux("send-keys", "-t", session, "-l", "what does a typical day look like?")
+        tmux("send-keys", "-t", session, "Enter")
+        wait_for(session, "You: what does a typical day")
+        time.sleep(1.5)  # the persona's typing pause
+        tmux("send-keys", "-t", session, "C-q")
+        assert exited(codes[2]) == "0"
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+    with Store(home) as store:
+        child = next(s for s in store.sessions() if s.parent_id == parent)
+        turns = store.turns(child.id)
+    assert child.parent_turn == before and turns[:before] == recorded[:before]
+    assert turns[before].text == "what does a typical day look like?"

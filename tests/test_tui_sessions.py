@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from textual.widgets import DataTable, Input, Static
-from textual.widgets._data_table import default_cell_formatter
 
 from chatbot import paths
 from chatbot.coach.scorecard import coach
@@ -23,6 +22,7 @@ from chatbot.tui.confirm_screen import ConfirmScreen
 from chatbot.tui.home_screen import HomeScreen
 from chatbot.tui.practice_screen import PracticeScreen
 from chatbot.tui.replay_screen import ReplayScreen
+from chatbot.tui.session_list import GAP, SessionList
 from chatbot.tui.sessions_screen import SessionsScreen
 from tests.test_tui import lines, make_app, say, wait_for_model
 
@@ -55,15 +55,16 @@ async def until(pilot: Any, done: Any, what: str) -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def cells(table: DataTable[Any], column: int) -> list[str]:
-    return [
-        default_cell_formatter(table.get_cell_at((row, column))).plain
-        for row in range(table.row_count)
-    ]
+def cells(rows: SessionList, column: int) -> list[str]:
+    """What the list draws in `column`, row by row (every row is in view in these tests)."""
+    start = sum(c.width + GAP for c in rows.columns[:column]) + 1
+    width = rows.columns[column].width
+    drawn = [rows.render_line(y).text for y in range(1, len(rows.rows) + 1)]
+    return [line[start : start + width].strip() for line in drawn]
 
 
 def listed(app: RehearseApp) -> list[int]:
-    return [int(cell) for cell in cells(app.screen.query_one("#sessions", DataTable), 0)]
+    return [int(cell) for cell in cells(app.screen.query_one(SessionList), 0)]
 
 
 async def open_sessions(app: RehearseApp, pilot: Any, scored: bool = True) -> SessionsScreen:
@@ -74,7 +75,7 @@ async def open_sessions(app: RehearseApp, pilot: Any, scored: bool = True) -> Se
     assert isinstance(screen, SessionsScreen)
     await until(pilot, lambda: screen.sessions, "the list")
     if scored:
-        await until(pilot, lambda: "…" not in cells(screen.query_one(DataTable), 5), "scores")
+        await until(pilot, lambda: "…" not in cells(screen.query_one(SessionList), 5), "scores")
     return screen
 
 
@@ -97,7 +98,7 @@ async def test_the_sessions_screen_lists_every_session_with_its_score(
         screen = await open_sessions(app, pilot)
         # Newest first: the files' own `started` dates.
         assert listed(app) == [ids[n] for n in ("lena", "helen", "ruth", "victor_rude", "priya")]
-        table = screen.query_one(DataTable)
+        table = screen.query_one(SessionList)
         priya = cells(table, 5)[listed(app).index(ids["priya"])]
         assert priya == str(coaching_of(SESSIONS[2], classifier)[0].score)
         assert strip(app, "#sessions-progress").startswith("Scores ")
@@ -112,7 +113,7 @@ async def test_sorting_by_key_and_by_header(home: Path) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_sessions(app, pilot)
-        table = screen.query_one(DataTable)
+        table = screen.query_one(SessionList)
         await pilot.press("p")
         assert cells(table, 2) == sorted(cells(table, 2))
         await pilot.press("p")
@@ -123,11 +124,12 @@ async def test_sorting_by_key_and_by_header(home: Path) -> None:
         await pilot.press("d")
         dates = cells(table, 1)
         assert dates == sorted(dates, reverse=True)
-        # A click on a column's header sorts by it too.
-        column = table.ordered_columns[2]
-        screen.post_message(DataTable.HeaderSelected(table, column.key, 2, column.label))
+        # A click on a column's header sorts by it too, and the header shows which way.
+        persona = sum(c.width + GAP for c in table.columns[:2]) + 2
+        await pilot.click(SessionList, offset=(persona, 0))
         await pilot.pause()
-        assert screen.sort_by == "persona"
+        assert screen.sort_by == "persona" and table.columns[2].label == "persona ▲"
+        assert cells(table, 2) == sorted(cells(table, 2))
 
 
 async def test_the_scenario_filter_narrows_the_list(home: Path) -> None:
@@ -170,7 +172,7 @@ async def test_search_narrows_the_list_and_shows_the_snippet_as_text(home: Path)
         assert app.is_running
         shown = strip(app, "#match")
         assert "[b]tomato[/b]" in shown and "[@click=app.quit]quit[/]" in shown
-        match = cells(screen.query_one(DataTable), 6)[0]
+        match = cells(screen.query_one(SessionList), 6)[0]
         assert "[b]tomato[/b]" in match
         search.value = "[@click=app.quit]"  # markup and FTS5 syntax: both only words here
         await pilot.pause(0.3)
@@ -209,8 +211,7 @@ def detail(app: RehearseApp) -> str:
 
 async def open_replay(app: RehearseApp, pilot: Any, session: int) -> ReplayScreen:
     screen = await open_sessions(app, pilot, scored=False)
-    table = screen.query_one(DataTable)
-    table.move_cursor(row=listed(app).index(session))
+    screen.query_one(SessionList).cursor = listed(app).index(session)
     await pilot.press("enter")
     replay = app.screen
     assert isinstance(replay, ReplayScreen)
@@ -349,3 +350,68 @@ async def test_home_opens_a_replay_from_the_recent_sessions(home: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, ReplayScreen)
         assert app.screen.session_id == ids["lena"]
+
+
+async def test_the_app_can_open_on_a_replay_and_resume_from_a_turn(
+    home: Path, classifier: Any
+) -> None:
+    """`rehearse replay ID` and `rehearse resume ID --turn N` start the app this way."""
+    ids = import_sessions(home)
+    app = make_app(replay=ids["helen"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ReplayScreen), "the replay")
+        replay = app.screen
+        assert isinstance(replay, ReplayScreen) and replay.session_id == ids["helen"]
+        assert replay.current == 0 and replay.resuming is None
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    _, turns = coaching_of(SESSIONS[0], classifier)  # helen
+    before = next(t.index for t in turns if t.speaker == "user" and t.index > 10)
+    app = make_app(replay=ids["helen"], resume_before=before)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, PracticeScreen), "the practice")
+        screen = app.screen
+        assert isinstance(screen, PracticeScreen) and screen.practice is not None
+        assert screen.practice.engine.turns == turns[:before]
+        assert screen.resumed_from == (ids["helen"], before)
+        # Under it, the replay it came from, at the turn it resumed before.
+        replay = app.screen_stack[-2]
+        assert isinstance(replay, ReplayScreen) and replay.turns[replay.current].index == before
+
+
+async def test_the_newest_sessions_come_first_and_the_rest_from_a_worker(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With more sessions than the first page, the newest are shown at once, the rest after;
+    one deleted in between stays deleted."""
+    from chatbot.tui import sessions_screen
+
+    ids = import_sessions(home)
+    monkeypatch.setattr(sessions_screen, "FIRST_PAGE", 2)
+    with Store(home) as store:
+        assert [s.id for s in store.sessions(limit=2)] == [ids["lena"], ids["helen"]]
+        assert store.sessions(limit=0) == [] and len(store.sessions()) == 5
+    app = make_app()
+    held: list[Any] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        # Hold the worker's answer back, to look at the screen before it comes.
+        load_all = SessionsScreen.load_all
+        monkeypatch.setattr(SessionsScreen, "load_all", lambda self: held.append(self))
+        await pilot.press("s")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SessionsScreen) and not screen.complete
+        assert listed(app) == [ids["lena"], ids["helen"]]
+        assert "reading the rest" in str(screen.sub_title)
+        assert strip(app, "#sessions-progress") == "Reading all your sessions…"
+        await pilot.press("delete")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        monkeypatch.setattr(SessionsScreen, "load_all", load_all)
+        held[0].load_all()
+        await until(pilot, lambda: screen.complete, "the whole list")
+        assert listed(app) == [ids[n] for n in ("helen", "ruth", "victor_rude", "priya")]
+        assert str(screen.sub_title) == "Sessions: 4"

@@ -80,6 +80,21 @@ def new_seed() -> int:
     return secrets.randbelow(2**31)
 
 
+def resumable(store: Store, session_id: int, before: int) -> tuple[SessionInfo, list[Turn]]:
+    """The session and its turns, when `before` is one of the user's turns in it; otherwise a
+    message that lists the turns one can resume before."""
+    info = store.session(session_id)
+    recorded = store.turns(session_id)
+    yours = [t.index for t in recorded if t.speaker == "user"]
+    if before not in yours:
+        shown = ", ".join(map(str, yours[:12])) + (", ..." if len(yours) > 12 else "")
+        raise RehearseError(
+            f"turn {before} of session {session_id} is not one of your turns; resume before"
+            f" one of them: {shown or 'none yet'}"
+        )
+    return info, recorded
+
+
 @dataclass
 class Practice:
     """An engine whose every exchange is committed to the store before it is shown."""
@@ -125,18 +140,10 @@ class Practice:
         before turn `before`: its user turns fed again with its seed and elapsed times."""
         from chatbot.engine.replay import rerun
 
-        info = store.session(session_id)
+        info, recorded = resumable(store, session_id, before)
         if info.persona != persona.id:
             raise RehearseError(
                 f"session {session_id} was held with {info.persona}, not {persona.id}"
-            )
-        recorded = store.turns(session_id)
-        yours = [t.index for t in recorded if t.speaker == "user"]
-        if before not in yours:
-            shown = ", ".join(map(str, yours[:12])) + (", ..." if len(yours) > 12 else "")
-            raise RehearseError(
-                f"turn {before} of session {session_id} is not one of your turns; resume before"
-                f" one of them: {shown or 'none yet'}"
             )
         practice = cls.begin(store, persona, classifier, info.seed, parent=(session_id, before))
         practice.engine = rerun(persona, classifier, info.seed, recorded, before)

@@ -16,9 +16,10 @@ from typing import Any
 
 from chatbot.engine.store_schema import MIGRATIONS, SCHEMA_VERSION, statements
 from chatbot.engine.turns import Turn
-from chatbot.errors import RehearseError
+from chatbot.errors import DamagedStore, RehearseError
 
 DB_NAME = "sessions.db"
+MOVE_ASIDE = "`rehearse sessions --move-aside` renames it and starts a new one."
 
 
 @dataclass(frozen=True)
@@ -89,18 +90,20 @@ class Store:
             raise
 
     def _damaged(self, exc: Exception) -> RehearseError:
-        return RehearseError(
+        return DamagedStore(
             f"{self.path} is not a readable Rehearse session store ({exc}). It was left as it is;"
-            " move it aside to start a new one."
+            f" move it aside to start a new one: {MOVE_ASIDE}",
+            self.path,
         )
 
     def _check_ours(self) -> None:
         found = self._db.execute("PRAGMA user_version").fetchone()[0]
         tables = self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         if found == 0 and tables:
-            raise RehearseError(
+            raise DamagedStore(
                 f"{self.path} holds tables that are not Rehearse sessions; it was left as"
-                " it is. Use another --data-dir or move it aside."
+                f" it is. Use another --data-dir or move it aside: {MOVE_ASIDE}",
+                self.path,
             )
         if found > SCHEMA_VERSION:
             raise RehearseError(
@@ -217,15 +220,18 @@ class Store:
         cursor.row_factory = None
         return cursor
 
-    def _select_sessions(self, where: str = "", args: tuple[Any, ...] = ()) -> list[SessionInfo]:
+    def _select_sessions(
+        self, where: str = "", args: tuple[Any, ...] = (), limit: int = -1
+    ) -> list[SessionInfo]:
         try:
             rows = (
                 self._plain()
                 .execute(
                     "SELECT s.id, s.uid, s.started, s.persona, s.scenario, s.seed, s.dialogue_hash,"
                     " s.model_hash, s.app_version, s.stage, s.ended, s.turn_count, s.parent_id,"
-                    f" s.parent_turn FROM sessions s {where} ORDER BY s.started DESC, s.id DESC",
-                    args,
+                    f" s.parent_turn FROM sessions s {where} ORDER BY s.started DESC, s.id DESC"
+                    " LIMIT ?",
+                    (*args, limit),
                 )
                 .fetchall()
             )
@@ -233,9 +239,9 @@ class Store:
             raise self._damaged(exc) from None
         return [_info(r) for r in rows]
 
-    def sessions(self) -> list[SessionInfo]:
-        """Every saved session, newest first."""
-        return self._select_sessions()
+    def sessions(self, limit: int | None = None) -> list[SessionInfo]:
+        """Every saved session (or the newest `limit`), newest first."""
+        return self._select_sessions(limit=-1 if limit is None else max(0, limit))
 
     def session(self, session_id: int) -> SessionInfo:
         found = self._select_sessions("WHERE s.id = ?", (session_id,))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+from typing import Any
 
 from chatbot import paths
 from chatbot.dialogue.loader import Catalog, load_persona_file, load_slots
@@ -67,15 +68,37 @@ def cmd_personas(as_json: bool, out: Printer) -> int:
     return 0
 
 
-def cmd_sessions(as_json: bool, out: Printer) -> int:
+def cmd_sessions(as_json: bool, out: Printer, move_aside: bool = False) -> int:
+    if move_aside:
+        return _move_aside(out)
     with _store() as store:
         return records.list_sessions(store, as_json, out)
+
+
+def _move_aside(out: Printer) -> int:
+    """Only a store that cannot be read is moved: a healthy or a newer one is left alone."""
+    from chatbot.engine.store_aside import move_aside
+    from chatbot.errors import DamagedStore
+
+    try:
+        _store().close()
+    except DamagedStore:
+        moved = move_aside(paths.sessions_dir())
+        out.line(f"Moved the damaged store to {moved}; a new, empty one starts from here.")
+        return 0
+    raise RehearseError(
+        f"the session store in {paths.sessions_dir()} opens fine: nothing was moved"
+    )
 
 
 def cmd_replay(session_id: int, as_plain: bool, out: Printer) -> int:
     from chatbot.coach.scorecard import coach
     from chatbot.dialogue.coach_loader import load_coach
 
+    if not as_plain:
+        with _store() as store:
+            store.session(session_id)  # an unknown session fails before the screen takes over
+        return _run_app(replay=session_id)
     with _store() as store:
         info = store.session(session_id)
         name, coaching = info.persona, None
@@ -114,8 +137,14 @@ def cmd_replay_check(session_id: int, out: Printer) -> int:
 
 
 def cmd_resume(args: argparse.Namespace, out: Printer) -> int:
+    from chatbot.engine.practice import resumable
+
     if not args.plain:
-        raise RehearseError("resume runs in line mode for now: add --plain", exit_code=2)
+        if args.json or args.coach:
+            raise RehearseError("--json and --coach go with --plain", exit_code=2)
+        with _store() as store:
+            resumable(store, args.session, args.turn)  # a wrong turn fails before the screen
+        return _run_app(replay=args.session, resume_before=args.turn)
     with _store() as store:
         info = store.session(args.session)
         classifier = load_classifier(progress_to_stderr("training the intent model (first run)"))
@@ -125,11 +154,15 @@ def cmd_resume(args: argparse.Namespace, out: Printer) -> int:
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
-    from chatbot.tui.app import RehearseApp
-
     persona = getattr(args, "persona", None)
     if persona is not None:
         persona_path(persona)  # an unknown persona fails before the screen takes over
-    app = RehearseApp(persona=persona, seed=getattr(args, "seed", None))
+    return _run_app(persona=persona, seed=getattr(args, "seed", None))
+
+
+def _run_app(**start: Any) -> int:
+    from chatbot.tui.app import RehearseApp
+
+    app = RehearseApp(**start)
     app.run()
     return app.return_code or 0

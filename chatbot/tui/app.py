@@ -32,9 +32,15 @@ class RehearseApp(App[None]):
         typing_delay: float = 0.6,
         clock: Callable[[], float] = time.monotonic,
         cursor_blink: bool = True,
+        replay: int | None = None,
+        resume_before: int | None = None,
     ) -> None:
+        """`persona` opens a practice with it, `replay` a saved session's replay (at
+        `resume_before`, resuming from just before that turn, when it is given)."""
         super().__init__()
         self.start_persona = persona
+        self.start_replay = replay
+        self.resume_before = resume_before
         self.seed = seed
         self.typing_delay = typing_delay
         self.clock = clock
@@ -42,6 +48,7 @@ class RehearseApp(App[None]):
         self.classifier: Any = None
         self.cards = persona_cards()
         self._store: Any = None
+        self._offered_move = False
 
     def get_default_screen(self) -> HomeScreen:
         # Home is the base screen rather than pushed over a blank one: one screen less to draw.
@@ -52,6 +59,10 @@ class RehearseApp(App[None]):
             from chatbot.tui.practice_screen import PracticeScreen
 
             self.push_screen(PracticeScreen(self.start_persona, self.seed))
+        elif self.start_replay is not None:
+            from chatbot.tui.replay_screen import ReplayScreen
+
+            self.push_screen(ReplayScreen(self.start_replay, resume_before=self.resume_before))
         self.load_model()
 
     @work(thread=True, exclusive=True, group="model")
@@ -91,11 +102,52 @@ class RehearseApp(App[None]):
         if not (paths.sessions_dir() / "sessions.db").exists() and self._store is None:
             return []
         try:
-            found = self.store().sessions()
-            return found if limit is None else found[:limit]
+            found: list[Any] = self.store().sessions(limit)
+            return found
         except RehearseError as exc:
-            self.notify(exc.message, severity="error", markup=False)
+            self.store_failed(exc)
             return []
+
+    def store_failed(self, exc: Exception) -> None:
+        """Say what went wrong; a store that cannot be read is offered to be moved aside."""
+        from chatbot.errors import DamagedStore, RehearseError
+        from chatbot.tui.confirm_screen import ConfirmScreen
+
+        message = exc.message if isinstance(exc, RehearseError) else str(exc)
+        if not isinstance(exc, DamagedStore) or self._offered_move:
+            self.notify(message, severity="error", markup=False, timeout=10)
+            return
+        self._offered_move = True  # once a run: "no" is an answer
+        question = (
+            f"{exc.path} cannot be read as a session store. It was left as it is.\n\n"
+            "Move it aside? It is renamed, never deleted, and a new, empty store starts."
+        )
+        self.push_screen(ConfirmScreen(question, yes="Move aside"), self._move_aside)
+
+    def _move_aside(self, yes: bool | None) -> None:
+        from chatbot.engine.store_aside import move_aside
+        from chatbot.errors import RehearseError
+
+        if not yes:
+            self.notify(
+                "The store was left as it is: nothing will be saved until it is moved aside"
+                " (`rehearse sessions --move-aside`).",
+                severity="warning",
+                markup=False,
+                timeout=10,
+            )
+            return
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+        try:
+            moved = move_aside(paths.sessions_dir())
+        except RehearseError as exc:
+            self.notify(exc.message, severity="error", markup=False, timeout=10)
+            return
+        self.notify(f"Moved to {moved}. New sessions go to a new store.", markup=False)
+        if isinstance(self.screen, HomeScreen):
+            self.screen.refresh_sessions()
 
     def action_go_home(self) -> None:
         while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):

@@ -1,4 +1,4 @@
-"""A yes-or-no question in a dialog over the current screen (before deleting a session)."""
+"""A yes-or-no question in a dialog over the screen: delete a session, move a store aside."""
 
 from __future__ import annotations
 

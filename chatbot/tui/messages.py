@@ -1,4 +1,4 @@
-"""Messages the workers post to the screens: model, coach data, scores, search, replay, resume."""
+"""Messages the workers post to the screens: model, coach, sessions, scores, search, replay."""
 
 from __future__ import annotations
 
@@ -35,6 +35,15 @@ class CoachReady(Message):
 class CoachFailed(Message):
     def __init__(self, error: str) -> None:
         super().__init__()
+        self.error = error
+
+
+class SessionsLoaded(Message):
+    """Every saved session, newest first; `error` says why there are none."""
+
+    def __init__(self, sessions: list[Any], error: str | None = None) -> None:
+        super().__init__()
+        self.sessions = sessions
         self.error = error
 
 

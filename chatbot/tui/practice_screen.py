@@ -139,7 +139,7 @@ class PracticeScreen(Screen[None]):
             # times stay on Practice's own, which `say` reads.
             self.opened = app.clock()
         except RehearseError as exc:
-            self.notify(exc.message, severity="error", markup=False)
+            app.store_failed(exc)
             return
         self._under_way(self.practice.start())
 

@@ -47,9 +47,11 @@ class ReplayScreen(Screen[None]):
         Binding("f1", "help", "Help", show=False),
     ]
 
-    def __init__(self, session_id: int) -> None:
+    def __init__(self, session_id: int, resume_before: int | None = None) -> None:
+        """`resume_before`: open at that turn and resume from just before it straight away."""
         super().__init__()
         self.session_id = session_id
+        self.resume_before = resume_before
         self.info: SessionInfo | None = None
         self.turns: list[Turn] = []
         self.current = 0
@@ -92,6 +94,10 @@ class ReplayScreen(Screen[None]):
         self._mount_lines()
         self.load_replay(info.persona, self.turns)
         self._go(0)
+        at = next((n for n, t in enumerate(self.turns) if t.index == self.resume_before), None)
+        if at is not None:
+            self._go(at)
+            self.action_resume()
 
     def _mount_lines(self) -> None:
         """The whole transcript, a heading where the stage changes, as `replay --plain` has."""

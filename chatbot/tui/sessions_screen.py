@@ -11,16 +11,15 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import Footer, Header, Input, Select, Static
 from textual.worker import get_current_worker
 
 from chatbot import paths
 from chatbot.dialogue.contract import SCENARIOS
 from chatbot.tui.home_screen import SCENARIO_NAMES
-from chatbot.tui.messages import ScoresReady, SearchDone
+from chatbot.tui.messages import ScoresReady, SearchDone, SessionsLoaded
 from chatbot.tui.progress_strip import progress_line
-from chatbot.tui.session_table import SessionTable
-from chatbot.tui.table_fill import fill
+from chatbot.tui.session_list import Column, SessionList
 
 if TYPE_CHECKING:
     from chatbot.coach.history import SessionScore
@@ -40,9 +39,20 @@ MATCH_WIDTH = 70
 SEARCH_LIMIT = 5000
 # The first scores fill the rows on screen quickly; the rest come in larger, cheaper batches.
 FIRST_BATCH, BATCH = 100, 1000
+# Sessions read before the first frame: more rows than any terminal shows at once.
+FIRST_PAGE = 200
 # Each sort and whether it starts descending: dates and scores newest and best first.
 SORTS = {"date": True, "score": True, "persona": False, "scenario": False, "turns": True}
 COLUMN_SORT = {"id": "date", "date": "date", "persona": "persona", "scenario": "scenario"}
+NUMBERS = {"id", "turns", "score"}
+COLUMNS = [
+    ("id", "id"),
+    ("date", "started (UTC)"),
+    ("persona", "persona"),
+    ("scenario", "scenario"),
+    ("turns", "turns"),
+    ("score", "score"),
+]
 
 
 class SessionsScreen(Screen[None]):
@@ -61,6 +71,8 @@ class SessionsScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.sessions: list[SessionInfo] = []
+        self.complete = False  # False while only the newest FIRST_PAGE are read
+        self.deleted: set[int] = set()
         self.by_id: dict[int, SessionInfo] = {}
         self.shown: list[SessionInfo] = []
         # A session's score by (id, turns): only a session that has changed is scored again.
@@ -73,7 +85,6 @@ class SessionsScreen(Screen[None]):
         self.search_full = False
         self.sort_by = "date"
         self.descending = True
-        self._contents: dict[str, Content] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -83,7 +94,7 @@ class SessionsScreen(Screen[None]):
             yield Select(options, value=ALL, allow_blank=False, id="scenario")
             yield Input(placeholder="Search what was said (/)", id="search")
         yield Static(id="sessions-progress")
-        yield SessionTable(id="sessions", cursor_type="row", zebra_stripes=True)
+        yield SessionList(self._cells, id="sessions")
         yield Static(id="match")
         yield Footer()
 
@@ -91,19 +102,44 @@ class SessionsScreen(Screen[None]):
         self.sub_title = "Sessions"
         self.query_one("#search", Input).cursor_blink = getattr(self.app, "cursor_blink", True)
         self.query_one("#match", Static).display = False
-        self.query_one(DataTable).focus()
-        # The screen appears at once; the list (SQLite, ten thousand rows perhaps) just after.
-        self.call_after_refresh(self.load_sessions)
-
-    def load_sessions(self) -> None:
+        self.query_one(SessionList).focus()
+        # The newest screenful comes with the first frame (a millisecond of SQLite); the rest,
+        # ten thousand perhaps, from a worker.
         app: Any = self.app
-        self.sessions = app.recent_sessions(limit=None)
+        self._loaded(app.recent_sessions(limit=FIRST_PAGE), complete=False)
+
+    def _loaded(self, sessions: list[SessionInfo], complete: bool) -> None:
+        self.complete = complete or len(sessions) < FIRST_PAGE
+        self.sessions = [info for info in sessions if info.id not in self.deleted]
         self.by_id = {info.id: info for info in self.sessions}
         self._fill()
+        if not self.complete:
+            self.call_after_refresh(self.load_all)
+            return
         todo = [info for info in self.sessions if (info.id, info.turns) not in self.scores]
         if todo:
             # After the rows are drawn: the worker's imports would otherwise hold the GIL first.
             self.call_after_refresh(self.score_sessions, todo)
+
+    @work(thread=True, exclusive=True, group="list", exit_on_error=False)
+    def load_all(self) -> None:
+        """Every session, off the UI thread, on the worker's own connection."""
+        from chatbot.engine.store import Store
+        from chatbot.errors import RehearseError
+
+        try:
+            with Store(paths.sessions_dir()) as store:
+                found = store.sessions()
+        except RehearseError as exc:
+            self.post_message(SessionsLoaded([], exc.message))
+            return
+        self.post_message(SessionsLoaded(found))
+
+    def on_sessions_loaded(self, message: SessionsLoaded) -> None:
+        if message.error is not None:
+            self.notify(message.error, severity="error", markup=False)
+            return
+        self._loaded(message.sessions, complete=True)
 
     def _listed(self) -> list[SessionInfo]:
         found = self.sessions
@@ -115,51 +151,55 @@ class SessionsScreen(Screen[None]):
         return sorted(found, key=key, reverse=descending)
 
     def _fill(self) -> None:
-        """The table again from the sessions, the filter, the search and the sort: one batch."""
-        table = self.query_one(DataTable)
+        """The list again from the sessions, the filter, the search and the sort."""
         keep = self._highlighted()
         self.shown = self._listed()
-        searching = self.matches is not None
-        columns = [
-            ("id", "id"),
-            ("started (UTC)", "date"),
-            ("persona", "persona"),
-            ("scenario", "scenario"),
-            ("turns", "turns"),
-            ("score", "score"),
-        ]
-        if searching:
-            columns.append(("match", "match"))
-        rows = [(str(info.id), self._cells(info, searching)) for info in self.shown]
-        fill(table, columns, rows, widest={"match": MATCH_WIDTH})
-        if keep is not None and str(keep) in table.rows:
-            table.move_cursor(row=table.get_row_index(str(keep)))
+        self._draw(keep)
         self._show_progress()
         self._show_match()
 
-    def _cells(self, info: SessionInfo, searching: bool) -> list[Content]:
-        same = self._same
-        cells = [
-            Content(str(info.id)),
-            Content(info.started[:16].replace("T", " ")),
-            same(info.persona),
-            same(SHORT_SCENARIO.get(info.scenario, info.scenario)),
-            same(str(info.turns)),
-            same(self._score_cell(info)),
-        ]
-        if searching:
-            assert self.matches is not None
-            turn, snippet = self.matches[info.id][0]
-            cells.append(Content(f"turn {turn}: {_one_line(snippet)}"))
-        return cells
+    def _draw(self, keep: int | None) -> None:
+        """Hand the rows down, the cursor on session `keep` if it is still shown."""
+        shown = self.shown
+        personas = {info.persona for info in shown}
+        scenarios = {SHORT_SCENARIO.get(info.scenario, info.scenario) for info in shown}
+        widths = {
+            "id": len(str(max((info.id for info in shown), default=0))),
+            "date": 16,
+            "persona": max(map(len, personas), default=0),
+            "scenario": max(map(len, scenarios), default=0),
+            "turns": len(str(max((info.turns for info in shown), default=0))),
+            "score": 3,
+        }
+        labels = dict(COLUMNS)
+        if self.matches is not None:
+            labels["match"] = "match"
+            widths["match"] = MATCH_WIDTH
+        arrow = " ▼" if self.descending else " ▲"
+        columns = []
+        for key, label in labels.items():
+            if COLUMN_SORT.get(key, key) == self.sort_by and key != "id":
+                label += arrow
+            width = max(widths[key], len(label))
+            columns.append(Column(key, label, width, right=key in NUMBERS))
+        at = next((n for n, info in enumerate(shown) if info.id == keep), 0)
+        self.query_one(SessionList).show(shown, columns, cursor=at)
 
-    def _same(self, text: str) -> Content:
-        """One Content for each repeated value (a persona, a score): Content is immutable, and
-        ten thousand rows then cost a few dozen of them rather than tens of thousands."""
-        found = self._contents.get(text)
-        if found is None:
-            found = self._contents[text] = Content(text)
-        return found
+    def _cells(self, info: SessionInfo) -> list[str]:
+        cells = [
+            str(info.id),
+            info.started[:16].replace("T", " "),
+            info.persona,
+            SHORT_SCENARIO.get(info.scenario, info.scenario),
+            str(info.turns),
+            self._score_cell(info),
+        ]
+        if self.matches is not None:
+            hits = self.matches.get(info.id)
+            if hits:
+                turn, snippet = hits[0]
+                cells.append(f"turn {turn}: {_one_line(snippet)}")
+        return cells
 
     def _score_cell(self, info: SessionInfo) -> str:
         result = self.scores.get((info.id, info.turns))
@@ -195,21 +235,14 @@ class SessionsScreen(Screen[None]):
         return keys[self.sort_by], descending
 
     def _highlighted(self) -> int | None:
-        table = self.query_one(DataTable)
-        if not self.shown or not 0 <= table.cursor_row < len(self.shown):
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return None if key is None else int(key)
+        index = self.query_one(SessionList).highlighted
+        return None if index is None or index >= len(self.shown) else self.shown[index].id
 
     def _resort(self) -> None:
-        """The rows in the new order without rebuilding them: cheap for ten thousand."""
-        table = self.query_one(DataTable)
         keep = self._highlighted()
         key, descending = self._sort_key()
-        table.sort("id", key=lambda cell: key(self.by_id[int(cell.plain)]), reverse=descending)
         self.shown = sorted(self.shown, key=key, reverse=descending)
-        if keep is not None:
-            table.move_cursor(row=table.get_row_index(str(keep)))
+        self._draw(keep)
 
     def action_sort(self, by: str) -> None:
         if by == self.sort_by:
@@ -220,9 +253,8 @@ class SessionsScreen(Screen[None]):
         way = "descending" if self.descending else "ascending"
         self.notify(f"Sorted by {by}, {way}.", timeout=2)
 
-    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
-        column = str(event.column_key.value)
-        self.action_sort(COLUMN_SORT.get(column, column if column in SORTS else "date"))
+    def on_session_list_header_clicked(self, event: SessionList.HeaderClicked) -> None:
+        self.action_sort(COLUMN_SORT.get(event.key, event.key if event.key in SORTS else "date"))
 
     def action_scenario(self, number: int) -> None:
         self.query_one(Select).value = ALL if number == 0 else SCENARIOS[number - 1]
@@ -245,7 +277,7 @@ class SessionsScreen(Screen[None]):
             self.run_search(self.search_text)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.query_one(DataTable).focus()
+        self.query_one(SessionList).focus()
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, query: str) -> None:
@@ -271,7 +303,7 @@ class SessionsScreen(Screen[None]):
         self.search_full = len(message.hits) >= SEARCH_LIMIT
         self._fill()
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    def on_session_list_highlighted(self, event: SessionList.Highlighted) -> None:
         self._show_match()
 
     def _show_match(self) -> None:
@@ -312,36 +344,30 @@ class SessionsScreen(Screen[None]):
 
     def on_scores_ready(self, message: ScoresReady) -> None:
         self.scoring_failed = message.error is not None
-        table = self.query_one(DataTable)
         for result in message.scores:
-            info = result.info
-            self.scores[info.id, info.turns] = result
-            if str(info.id) in table.rows:
-                table.update_cell(str(info.id), "score", self._same(self._score_cell(info)))
-        if self.scoring_failed:
-            for info in self.shown:
-                table.update_cell(str(info.id), "score", self._same(self._score_cell(info)))
-        elif self.sort_by == "score" and self._all_scored():
+            self.scores[result.info.id, result.info.turns] = result
+        if self.sort_by == "score" and self._all_scored():
             self._resort()
+        else:
+            self.query_one(SessionList).redraw()
         self._show_progress()
 
     def _all_scored(self) -> bool:
         return all((info.id, info.turns) in self.scores for info in self.shown)
 
     def _show_progress(self) -> None:
-        shown = len(self.shown)
-        self.sub_title = (
-            f"Sessions: {shown}"
-            if shown == len(self.sessions)
-            else f"Sessions: {shown} of {len(self.sessions)}"
-        )
-        line = progress_line(self.shown, self.scores, self.scoring_failed)
-        if line is None:
-            line = (
-                "No sessions match."
-                if self.sessions
-                else "No saved sessions yet: practise a conversation first."
+        shown, total = len(self.shown), len(self.sessions)
+        if not self.complete:
+            self.sub_title = f"Sessions: the newest {total:,}, reading the rest…"
+            line: str | None = "Reading all your sessions…"
+        else:
+            self.sub_title = (
+                f"Sessions: {shown:,}" if shown == total else f"Sessions: {shown:,} of {total:,}"
             )
+            line = progress_line(self.shown, self.scores, self.scoring_failed)
+        if line is None:
+            empty = "No saved sessions yet: practise a conversation first."
+            line = "No sessions match." if total else empty
         self.query_one("#sessions-progress", Static).update(Content(line))
 
     def action_help(self) -> None:
@@ -356,7 +382,7 @@ class SessionsScreen(Screen[None]):
 
             self.app.push_screen(ReplayScreen(found))
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_session_list_selected(self, event: SessionList.Selected) -> None:
         event.stop()
         self.action_open()
 
@@ -385,13 +411,15 @@ class SessionsScreen(Screen[None]):
         except RehearseError as exc:
             self.notify(exc.message, severity="error", markup=False)
             return
+        self.deleted.add(session_id)  # the full list may be on its way, read before this
         self.sessions = [info for info in self.sessions if info.id != session_id]
         self.shown = [info for info in self.shown if info.id != session_id]
         self.by_id.pop(session_id, None)
         if self.matches is not None:
             self.matches.pop(session_id, None)
-        # One row out rather than the table rebuilt: the cursor moves on to the next session.
-        self.query_one(DataTable).remove_row(str(session_id))
+        # The cursor stays where it was: on the next session down.
+        at = self.query_one(SessionList).cursor
+        self._draw(self.shown[min(at, len(self.shown) - 1)].id if self.shown else None)
         self._show_progress()
         self._show_match()
         self.notify(f"Session {session_id} deleted.", timeout=3)
