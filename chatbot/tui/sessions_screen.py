@@ -16,43 +16,23 @@ from textual.worker import get_current_worker
 
 from chatbot import paths
 from chatbot.dialogue.contract import SCENARIOS
+from chatbot.tui import session_rows as rows
 from chatbot.tui.home_screen import SCENARIO_NAMES
 from chatbot.tui.messages import ScoresReady, SearchDone, SessionsLoaded
 from chatbot.tui.progress_strip import progress_line
-from chatbot.tui.session_list import Column, SessionList
+from chatbot.tui.session_list import SessionList
 
 if TYPE_CHECKING:
     from chatbot.coach.history import SessionScore
     from chatbot.engine.store import SessionInfo
 
-# Short enough that the table fits 80 columns.
-SHORT_SCENARIO = {
-    "informal_interview": "informal",
-    "internal_soft_interview": "soft, internal",
-    "external_soft_interview": "soft, external",
-    "informational_interview": "informational",
-    "networking_meeting": "networking",
-}
 ALL = "all"
-MATCH_WIDTH = 70
 # Matching turns asked of the store: every session with a match, short of a very common word.
 SEARCH_LIMIT = 5000
 # The first scores fill the rows on screen quickly; the rest come in larger, cheaper batches.
 FIRST_BATCH, BATCH = 100, 1000
 # Sessions read before the first frame: more rows than any terminal shows at once.
 FIRST_PAGE = 200
-# Each sort and whether it starts descending: dates and scores newest and best first.
-SORTS = {"date": True, "score": True, "persona": False, "scenario": False, "turns": True}
-COLUMN_SORT = {"id": "date", "date": "date", "persona": "persona", "scenario": "scenario"}
-NUMBERS = {"id", "turns", "score"}
-COLUMNS = [
-    ("id", "id"),
-    ("date", "started (UTC)"),
-    ("persona", "persona"),
-    ("scenario", "scenario"),
-    ("turns", "turns"),
-    ("score", "score"),
-]
 
 
 class SessionsScreen(Screen[None]):
@@ -160,79 +140,20 @@ class SessionsScreen(Screen[None]):
 
     def _draw(self, keep: int | None) -> None:
         """Hand the rows down, the cursor on session `keep` if it is still shown."""
-        shown = self.shown
-        personas = {info.persona for info in shown}
-        scenarios = {SHORT_SCENARIO.get(info.scenario, info.scenario) for info in shown}
-        widths = {
-            "id": len(str(max((info.id for info in shown), default=0))),
-            "date": 16,
-            "persona": max(map(len, personas), default=0),
-            "scenario": max(map(len, scenarios), default=0),
-            "turns": len(str(max((info.turns for info in shown), default=0))),
-            "score": 3,
-        }
-        labels = dict(COLUMNS)
-        if self.matches is not None:
-            labels["match"] = "match"
-            widths["match"] = MATCH_WIDTH
-        arrow = " ▼" if self.descending else " ▲"
-        columns = []
-        for key, label in labels.items():
-            if COLUMN_SORT.get(key, key) == self.sort_by and key != "id":
-                label += arrow
-            width = max(widths[key], len(label))
-            columns.append(Column(key, label, width, right=key in NUMBERS))
-        at = next((n for n, info in enumerate(shown) if info.id == keep), 0)
-        self.query_one(SessionList).show(shown, columns, cursor=at)
+        searching = self.matches is not None
+        found = rows.columns(self.shown, self.sort_by, self.descending, searching)
+        at = next((n for n, info in enumerate(self.shown) if info.id == keep), 0)
+        self.query_one(SessionList).show(self.shown, found, cursor=at)
 
     def _cells(self, info: SessionInfo) -> list[str]:
-        cells = [
-            str(info.id),
-            info.started[:16].replace("T", " "),
-            info.persona,
-            SHORT_SCENARIO.get(info.scenario, info.scenario),
-            str(info.turns),
-            self._score_cell(info),
-        ]
-        if self.matches is not None:
-            hits = self.matches.get(info.id)
-            if hits:
-                turn, snippet = hits[0]
-                cells.append(f"turn {turn}: {_one_line(snippet)}")
-        return cells
+        hits = None if self.matches is None else self.matches.get(info.id)
+        return rows.cells(info, self._score_cell(info), hits[0] if hits else None)
 
     def _score_cell(self, info: SessionInfo) -> str:
-        result = self.scores.get((info.id, info.turns))
-        if result is None:
-            return "—" if self.scoring_failed else "…"
-        return "—" if result.score is None else str(result.score)
+        return rows.score_cell(self.scores.get((info.id, info.turns)), self.scoring_failed)
 
     def _sort_key(self) -> tuple[Callable[[SessionInfo], Any], bool]:
-        descending = self.descending
-
-        def score(info: SessionInfo) -> Any:
-            found = self.scores.get((info.id, info.turns))
-            value = None if found is None else found.score
-            # Sessions without a score come last whichever way the scores run.
-            return (
-                (value is not None) == descending,
-                value or 0,
-                info.started,
-                info.id,
-            )
-
-        keys: dict[str, Callable[[SessionInfo], Any]] = {
-            "date": lambda i: (i.started, i.id),
-            "score": score,
-            "persona": lambda i: (i.persona, i.started, i.id),
-            "scenario": lambda i: (
-                SCENARIOS.index(i.scenario) if i.scenario in SCENARIOS else 99,
-                i.started,
-                i.id,
-            ),
-            "turns": lambda i: (i.turns, i.started, i.id),
-        }
-        return keys[self.sort_by], descending
+        return rows.sort_key(self.sort_by, self.descending, self.scores), self.descending
 
     def _highlighted(self) -> int | None:
         index = self.query_one(SessionList).highlighted
@@ -248,13 +169,14 @@ class SessionsScreen(Screen[None]):
         if by == self.sort_by:
             self.descending = not self.descending
         else:
-            self.sort_by, self.descending = by, SORTS[by]
+            self.sort_by, self.descending = by, rows.SORTS[by]
         self._resort()
         way = "descending" if self.descending else "ascending"
         self.notify(f"Sorted by {by}, {way}.", timeout=2)
 
     def on_session_list_header_clicked(self, event: SessionList.HeaderClicked) -> None:
-        self.action_sort(COLUMN_SORT.get(event.key, event.key if event.key in SORTS else "date"))
+        key = event.key
+        self.action_sort(rows.COLUMN_SORT.get(key, key if key in rows.SORTS else "date"))
 
     def action_scenario(self, number: int) -> None:
         self.query_one(Select).value = ALL if number == 0 else SCENARIOS[number - 1]
@@ -320,7 +242,7 @@ class SessionsScreen(Screen[None]):
         rest = f" (and {len(hits) - 1} more turns)" if len(hits) > 1 else ""
         full = f" · only the {SEARCH_LIMIT:,} newest matching turns" if self.search_full else ""
         # The snippet is the user's own words (or a persona's): text, never markup.
-        line.update(Content(f"Session {found}, turn {turn}: {_one_line(snippet)}{rest}{full}"))
+        line.update(Content(f"Session {found}, turn {turn}: {rows.one_line(snippet)}{rest}{full}"))
 
     @work(thread=True, exclusive=True, group="scores", exit_on_error=False)
     def score_sessions(self, infos: list[SessionInfo]) -> None:
@@ -423,7 +345,3 @@ class SessionsScreen(Screen[None]):
         self._show_progress()
         self._show_match()
         self.notify(f"Session {session_id} deleted.", timeout=3)
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
