@@ -134,3 +134,25 @@ def test_kill_9_mid_session_loses_no_finished_turn(tmp_path: Path, classifier: o
         (session,) = store.sessions()
         saved = [t for t in store.turns(session.id) if t.speaker == "user"]
     assert [t.text for t in saved] == lines[:seen_user]
+
+
+def test_turns_are_checkpointed_between_turns_not_during_one(tmp_path: Path) -> None:
+    """A commit only appends to the write-ahead log (no fsync of the database in the turn);
+    settle() folds the log in once it has grown, and a reopened store has every turn."""
+    from chatbot.engine import store as module
+
+    home = tmp_path / "home"
+    with Store(home) as store:
+        session = _session(store)
+        store.settle()  # a short log: nothing to do
+        size = (home / DB_NAME).stat().st_size
+        # Past SQLite's own checkpoint size (1,000 pages), which would fsync inside a turn.
+        for n in range(150):
+            turn = Turn(n, "user", f"line {n} " + "word " * 8000, "greeting", "greet", 0.9)
+            store.append(session, [turn], "greeting", False)
+        assert Path(f"{home / DB_NAME}-wal").stat().st_size > 2 * module.CHECKPOINT_BYTES
+        assert (home / DB_NAME).stat().st_size == size  # every turn still in the log
+        store.settle()
+        assert (home / DB_NAME).stat().st_size > size + module.CHECKPOINT_BYTES
+    with Store(home) as store:
+        assert len(store.turns(session)) == 150

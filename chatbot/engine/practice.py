@@ -161,6 +161,10 @@ class Practice:
         elapsed = time.monotonic() - self.started
         return self._commit(lambda: self.engine.say(text, elapsed))
 
+    def settle(self) -> None:
+        """Housekeeping for the pause after an exchange is shown (see Store.settle)."""
+        self.store.settle()
+
     def _commit(self, step: Callable[[], list[Turn]]) -> list[Turn]:
         turns = step()
         self.store.append(self.session_id, turns, self.engine.stage, self.engine.ended)

@@ -19,6 +19,8 @@ from chatbot.engine.turns import Turn
 from chatbot.errors import DamagedStore, RehearseError
 
 DB_NAME = "sessions.db"
+# The write-ahead log is folded into the database once it passes SQLite's usual 1,000 pages.
+CHECKPOINT_BYTES = 4 * 1024 * 1024
 MOVE_ASIDE = "`rehearse sessions --move-aside` renames it and starts a new one."
 
 
@@ -80,6 +82,8 @@ class Store:
             self._check_ours()  # before anything writes to a file that may not be ours
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
+            # Checkpoints (an fsync) come from settle(), between turns rather than inside one.
+            self._db.execute("PRAGMA wal_autocheckpoint=0")
             self._db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
         except sqlite3.DatabaseError as exc:
@@ -128,6 +132,18 @@ class Store:
             self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
+
+    def settle(self) -> None:
+        """Fold a grown write-ahead log into the database; for the pause after a turn is shown.
+        Every committed turn is durable without it: this only keeps the log short."""
+        try:
+            if os.stat(f"{self.path}-wal").st_size < CHECKPOINT_BYTES:
+                return
+        except FileNotFoundError:
+            return
+        # Busy (another connection is reading) is no failure: the next pause tries again.
+        with contextlib.suppress(sqlite3.OperationalError):
+            self._db.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def close(self) -> None:
         self._db.close()

@@ -78,6 +78,7 @@ def run(
     show(list(practice.engine.turns) if resumed else practice.start())
     for text in read_lines(sys.stdin.buffer, "You: " if interactive and not as_json else ""):
         show(practice.say(text))
+        practice.settle()
         if practice.engine.ended:
             break
     engine = practice.engine

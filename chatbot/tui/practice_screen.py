@@ -216,6 +216,7 @@ class PracticeScreen(Screen[None]):
         except RehearseError as exc:
             self.notify(exc.message, severity="error", markup=False)
             return
+        self.call_after_refresh(self.practice.settle)
         replies = [t for t in turns if t.speaker == "persona"]
         app: Any = self.app
         if app.typing_delay > 0:
