@@ -185,7 +185,9 @@ class Store:
         return cursor.lastrowid
 
     @contextmanager
-    def _write(self) -> Iterator[None]:
+    def _write(self, settle: bool = True) -> Iterator[None]:
+        """One transaction that writes; then, but for a turn (`settle`=False), a checkpoint
+        when the log has grown: imports and deletes have no reply waiting on them."""
         try:
             with self._transaction():
                 yield
@@ -198,11 +200,13 @@ class Store:
             raise
         except sqlite3.DatabaseError as exc:
             raise self._damaged(exc) from None
+        if settle:
+            self.settle()
 
     def append(self, session_id: int, turns: Iterable[Turn], stage: str, ended: bool) -> None:
         """Save one exchange (the user's turn and the persona's answer) in one transaction."""
         at = now()
-        with self._write():
+        with self._write(settle=False):
             self._insert_turns(session_id, turns, at)
             self._db.execute(
                 "UPDATE sessions SET stage = ?, ended = ? WHERE id = ?",
