@@ -153,7 +153,8 @@ def test_invalid_utf8_input_is_replaced_not_fatal(tmp_path: Path) -> None:
         # Without --plain these open the app: a bad id fails first, with the terminal as it was.
         (["replay", "999"], "no session 999"),
         (["resume", "999", "--turn", "1"], "no session 999"),
-        (["resume", "999", "--turn", "1", "--json"], "go with --plain"),
+        (["resume", "999", "--turn", "1", "--json"], "--json goes with --plain"),
+        (["practice", "--persona", "priya", "--json"], "--json goes with --plain"),
         (["eval"], "give a labelled FILE"),
     ],
 )

@@ -118,3 +118,32 @@ def test_replay_and_resume_open_the_app_in_a_real_terminal(tmp_path: Path, class
         turns = store.turns(child.id)
     assert child.parent_turn == before and turns[:before] == recorded[:before]
     assert turns[before].text == "what does a typical day look like?"
+
+
+def test_the_sessions_list_in_a_real_terminal(tmp_path: Path, classifier: Any) -> None:
+    """The list draws its own rows: in a real terminal they line up under their headers."""
+    from chatbot.engine import transfer
+
+    home = tmp_path / "home"
+    with Store(home) as store:
+        for path in sorted((ROOT / "tests" / "sessions").glob("*.json")):
+            store.add(*transfer.read(path))
+    session = f"rehearse-{uuid.uuid4().hex[:8]}"
+    command = f"REHEARSE_HOME={home} {sys.executable} -m chatbot; sleep 30"
+    tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "24", "-c", str(ROOT), command)
+    try:
+        wait_for(session, "Recent sessions")
+        tmux("send-keys", "-t", session, "s")
+        screen = wait_for(session, "started (UTC)")
+        screen = wait_for(session, "open questions")  # the scores are in
+        lines = screen.splitlines()
+        header = next(line for line in lines if "started (UTC)" in line)
+        lena = next(line for line in lines if " lena " in line).ljust(100)
+        for word in ("persona", "scenario"):
+            assert lena[header.index(word)] != " ", (header, lena)  # left-aligned text
+        for word in ("turns", "score"):
+            end = header.index(word) + len(word) - 1
+            assert lena[end] != " " and lena[end + 1] == " ", (header, lena)  # numbers right
+        tmux("send-keys", "-t", session, "C-q")
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)

@@ -140,8 +140,7 @@ def cmd_resume(args: argparse.Namespace, out: Printer) -> int:
     from chatbot.engine.practice import resumable
 
     if not args.plain:
-        if args.json or args.coach:
-            raise RehearseError("--json and --coach go with --plain", exit_code=2)
+        _no_json_in_the_app(args)
         with _store() as store:
             resumable(store, args.session, args.turn)  # a wrong turn fails before the screen
         return _run_app(replay=args.session, resume_before=args.turn)
@@ -153,7 +152,14 @@ def cmd_resume(args: argparse.Namespace, out: Printer) -> int:
         return plain.run(practice, args.json, out, args.coach, resumed=True)
 
 
+def _no_json_in_the_app(args: argparse.Namespace) -> None:
+    # The app always coaches, so --coach is welcome there; JSON is for line mode only.
+    if getattr(args, "json", False):
+        raise RehearseError("--json goes with --plain (line mode)", exit_code=2)
+
+
 def cmd_tui(args: argparse.Namespace) -> int:
+    _no_json_in_the_app(args)
     persona = getattr(args, "persona", None)
     if persona is not None:
         persona_path(persona)  # an unknown persona fails before the screen takes over
