@@ -44,16 +44,10 @@ SCRIPT = [
 ]
 
 
-def _python(*args: str, stdin: bytes = b"", env: dict[str, str] | None = None) -> float:
+def _python(*args: str, home: str) -> float:
+    """Seconds that `python ARGS` takes, start to exit (see `child`)."""
     started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, *args],
-        input=stdin,
-        capture_output=True,
-        check=True,
-        cwd=ROOT,
-        env={**os.environ, **(env or {})},
-    )
+    child(*args, home=home)
     return time.perf_counter() - started
 
 
@@ -61,7 +55,7 @@ def cold_start(runs: int, home: str) -> dict[str, float]:
     """Line mode from process start to its first persona line and exit, against bare spaCy."""
     bare, ours = [], []
     for _ in range(runs):
-        bare.append(_python("-c", "import spacy; spacy.blank('en')"))
+        bare.append(_python("-c", "import spacy; spacy.blank('en')", home=home))
         ours.append(
             _python(
                 "-m",
@@ -72,7 +66,7 @@ def cold_start(runs: int, home: str) -> dict[str, float]:
                 "priya",
                 "--seed",
                 "1",
-                env={"REHEARSE_HOME": home},
+                home=home,
             )
         )
     b, o = statistics.median(bare), statistics.median(ours)
@@ -163,8 +157,8 @@ def tui(runs: int, home: str) -> dict[str, float]:
     """First frame against a minimal Textual app; first persona line; memory with the model."""
     minimal, ours = [], []
     for _ in range(runs):
-        minimal.append(_python("-c", _FIRST_FRAME, "minimal", env={"REHEARSE_HOME": home}))
-        ours.append(_python("-c", _FIRST_FRAME, "rehearse", env={"REHEARSE_HOME": home}))
+        minimal.append(_python("-c", _FIRST_FRAME, "minimal", home=home))
+        ours.append(_python("-c", _FIRST_FRAME, "rehearse", home=home))
     line, rss = child("-c", _FIRST_LINE, home=home).split()
     m, o = statistics.median(minimal), statistics.median(ours)
     return {

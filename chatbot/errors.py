@@ -1,5 +1,7 @@
 """The error types every layer raises for problems a user can fix."""
 
+from pathlib import Path
+
 
 class RehearseError(Exception):
     """A problem with input, data or state, worded for the person who can fix it."""
@@ -13,6 +15,6 @@ class RehearseError(Exception):
 class DamagedStore(RehearseError):
     """The session store at `path` is not one we can read: left as it is, to be moved aside."""
 
-    def __init__(self, message: str, path: object) -> None:
+    def __init__(self, message: str, path: Path) -> None:
         super().__init__(message)
         self.path = path

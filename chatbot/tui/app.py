@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App
@@ -15,6 +15,9 @@ from chatbot import paths
 from chatbot.tui.catalog import persona_cards
 from chatbot.tui.home_screen import HomeScreen
 from chatbot.tui.messages import ModelFailed, ModelProgress, ModelReady
+
+if TYPE_CHECKING:
+    from chatbot.errors import RehearseError
 
 
 class RehearseApp(App[None]):
@@ -102,20 +105,18 @@ class RehearseApp(App[None]):
         if not (paths.sessions_dir() / "sessions.db").exists() and self._store is None:
             return []
         try:
-            found: list[Any] = self.store().sessions(limit)
-            return found
+            return self.store().sessions(limit)
         except RehearseError as exc:
             self.store_failed(exc)
             return []
 
-    def store_failed(self, exc: Exception) -> None:
+    def store_failed(self, exc: RehearseError) -> None:
         """Say what went wrong; a store that cannot be read is offered to be moved aside."""
-        from chatbot.errors import DamagedStore, RehearseError
+        from chatbot.errors import DamagedStore
         from chatbot.tui.confirm_screen import ConfirmScreen
 
-        message = exc.message if isinstance(exc, RehearseError) else str(exc)
         if not isinstance(exc, DamagedStore) or self._offered_move:
-            self.notify(message, severity="error", markup=False, timeout=10)
+            self.notify(exc.message, severity="error", markup=False, timeout=10)
             return
         self._offered_move = True  # once a run: "no" is an answer
         question = (

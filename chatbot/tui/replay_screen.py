@@ -93,10 +93,9 @@ class ReplayScreen(Screen[None]):
         )
         self._mount_lines()
         self.load_replay(info.persona, self.turns)
-        self._go(0)
         at = next((n for n, t in enumerate(self.turns) if t.index == self.resume_before), None)
+        self._go(0 if at is None else at)
         if at is not None:
-            self._go(at)
             self.action_resume()
 
     def _mount_lines(self) -> None:

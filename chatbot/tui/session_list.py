@@ -92,8 +92,7 @@ class SessionList(ScrollView, can_focus=True):
         self._lines.clear()
         width = sum(c.width for c in columns) + GAP * len(columns)
         self.virtual_size = Size(width, len(rows) + HEADER)
-        self.cursor = cursor
-        self.refresh()
+        self.cursor = cursor  # always_update: the watcher redraws and posts Highlighted
 
     def redraw(self) -> None:
         """Cells have changed (a score came in): draw the rows again from `cells`."""
