@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from child import child  # noqa: E402
+from listening import listening  # noqa: E402
 from sessions_scale import sessions_at_scale  # noqa: E402
 
 from chatbot import paths  # noqa: E402
@@ -41,6 +42,7 @@ SCRIPT = [
     "how would you describe the culture?",
     "no, I think that's everything",
     "thanks so much, this was really helpful",
+    "bye for now, take care",
 ]
 
 
@@ -282,13 +284,19 @@ def training_time() -> dict[str, Any]:
 
 def accuracy(cv: int) -> dict[str, Any]:
     from chatbot.engine.evaluation import evaluate
+    from chatbot.engine.listening import heard_intent
     from chatbot.engine.practice import load_classifier
 
     classifier = load_classifier()
+
+    def heard(text: str) -> str:
+        lineage = classifier.catalog.lineage
+        return heard_intent(text, classifier.understand, lineage, classifier.bands)
+
     out: dict[str, Any] = {}
     for name, path in (("dev", DEV), ("heldout", HELDOUT)):
         rows = [(e.text, e.intent) for e in load_labelled(path, classifier.catalog)]
-        report = evaluate(rows, lambda t: classifier.understand(t).intent, classifier.catalog)
+        report = evaluate(rows, heard, classifier.catalog)
         out.update({name: report["accuracy"], f"{name}_macro_f1": report["macro_f1"]})
         out[f"{name}_n"] = len(rows)
     if cv:
@@ -353,6 +361,7 @@ def main() -> int:
     sections = [
         "training",
         "accuracy",
+        "listening",
         "svm_peer",
         "questions",
         "turn",
@@ -369,6 +378,7 @@ def main() -> int:
     measures: dict[str, Callable[[str], Any]] = {
         "training": lambda home: training_time(),
         "accuracy": lambda home: accuracy(args.cv),
+        "listening": lambda home: listening(),
         "svm_peer": lambda home: svm_peer(args.cv),
         "questions": lambda home: question_analysis(),
         "turn": lambda home: turn_latency(args.turns, home),
@@ -403,6 +413,35 @@ def main() -> int:
             ">= 90%",
         ),
         (f"intent accuracy, --cv {args.cv}", f"{acc.get('cv', 0):.1%}", ""),
+    ]
+    heard = results["listening"]
+    talk = heard["conversations"]
+    rows += [
+        (
+            "intent accuracy, second blind set (heldout2)",
+            f"{heard['heldout2']:.1%} (n={heard['heldout2_n']})",
+            ">= 95%",
+        ),
+        (
+            "  out_of_scope precision / recall there",
+            f"{heard['heldout2_oos_precision']:.2f} / {heard['heldout2_oos_recall']:.2f}",
+            ">= 0.90",
+        ),
+        *(
+            (f"  register: {style}", f"{value:.1%}", ">= 90%" if style == "formal" else "")
+            for style, value in heard["by_register"].items()
+        ),
+        (
+            f"dev conversations ({talk['scripts']} scripts): lines heard",
+            f"{talk['heard']} of {talk['lines']}",
+            "all",
+        ),
+        ("  intent agreement on their lines", f"{talk['intent_agreement']:.1%}", ">= 93%"),
+        (
+            "  persona replies that fit (judged)",
+            f"{talk['fits']:.1%} of {talk['judged']} ({talk['unjudged']} not yet judged)",
+            ">= 95%",
+        ),
     ]
     if svm:
         rows += [

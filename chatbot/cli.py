@@ -110,6 +110,14 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("file", nargs="?", metavar="FILE", help="a labelled YAML file")
     evaluate.add_argument("--cv", type=int, metavar="K", help="k-fold cross-validation instead")
     evaluate.add_argument("--json", action="store_true")
+    evaluate.add_argument(
+        "--conversations",
+        metavar="DIR",
+        help="scripted conversations (DIR/*.yaml, verdicts in DIR/judged/) instead",
+    )
+    evaluate.add_argument(
+        "--transcripts", metavar="OUT", help="with --conversations: write each run to OUT"
+    )
 
     data = sub.add_parser("data", parents=[common], help="inspect the training data")
     data_sub = data.add_subparsers(dest="data_command", metavar="WHAT", required=True)
@@ -191,6 +199,10 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "train":
         return authoring.cmd_train(out)
     if command == "eval":
+        if args.conversations:
+            return authoring.cmd_eval_conversations(
+                args.conversations, args.transcripts, args.json, out
+            )
         return authoring.cmd_eval(args.file, args.cv, args.json, out)
     if command == "data":
         return authoring.cmd_examples(args.json, out)

@@ -27,6 +27,7 @@ FULL = [
     "how would you describe the culture on your team?",
     "no, I think that's everything from me",
     "thanks so much, this was really helpful",
+    "bye, have a good one",
 ]
 
 
@@ -65,13 +66,18 @@ def test_a_full_conversation_goes_through_the_five_stages_in_order(classifier: A
     assert [t.index for t in turns] == list(range(len(turns)))
 
 
-def test_the_persona_asks_every_question_of_its_tree(classifier: Any) -> None:
+def test_the_persona_asks_every_question_of_its_tree_not_already_answered(
+    classifier: Any,
+) -> None:
     engine = make(classifier)
     turns = talk(engine, FULL)
-    asked = [t.node for t in turns if t.meta.get("kind") == "ask"]
+    asked = list(dict.fromkeys(t.node for t in turns if t.meta.get("kind") == "ask"))
     tree = engine.persona.stages.questions.tree
     assert tree is not None
-    assert list(dict.fromkeys(asked)) == list(tree.nodes)
+    # A question whose answer was given earlier is passed over, never asked.
+    assert not set(asked) & set(engine.covered)
+    assert sorted(asked + engine.covered, key=list(tree.nodes).index) == list(tree.nodes)
+    assert asked == [n for n in tree.nodes if n not in engine.covered]
 
 
 def test_same_seed_same_replies_and_another_seed_varies(classifier: Any) -> None:

@@ -37,10 +37,13 @@ def test_labelled_sets_are_separate_from_training_and_cover_every_intent(
 
 
 def test_every_contract_intent_has_thirty_examples_and_is_a_model_label(classifier: Any) -> None:
-    intents = {i.id: i for i in load_intents(paths.dialogues_dir())}
-    assert {
-        i: len(intents[i].examples) for i in CONTRACT_INTENTS if len(intents[i].examples) < 30
-    } == {}
+    loaded = load_intents(paths.dialogues_dir())
+    # A contract intent with finer children counts its children's examples as its own.
+    family = {
+        i.id: len(i.examples) + sum(len(c.examples) for c in loaded if c.parent == i.id)
+        for i in loaded
+    }
+    assert {i: family[i] for i in CONTRACT_INTENTS if family[i] < 30} == {}
     assert set(CONTRACT_INTENTS) <= set(classifier.fingerprint.labels)
 
 

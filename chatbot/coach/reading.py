@@ -79,6 +79,10 @@ def read(turns: Sequence[Turn], parents: Mapping[str, str | None] | None = None)
             continue
         previous = " ".join(said)
         said = []
-        intent = contract_intent(turn.intent, parents or {})
+        lineage = turn.meta.get("lineage")
+        recorded = {}
+        if isinstance(lineage, list) and all(isinstance(i, str) for i in lineage):
+            recorded = dict(zip(lineage, [*lineage[1:], None], strict=True))
+        intent = contract_intent(turn.intent, {**recorded, **(parents or {})})
         readings.append(Reading(turn, intent, analyse(turn.text, previous), previous))
     return readings

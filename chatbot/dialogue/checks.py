@@ -13,6 +13,8 @@ from chatbot.dialogue.models import Guarded, Intent, Persona, Slot, Stage, Tree
 from chatbot.dialogue.source import PathKey, Problem, Source
 
 SLOT_RE = re.compile(r"\{([^{}]*)\}")
+# The two topics a "did you mean X or Y?" line names.
+CHOICE_SLOTS = frozenset({"first", "second"})
 _ID_FIELDS = frozenset(
     {
         "when_any",
@@ -23,6 +25,8 @@ _ID_FIELDS = frozenset(
         "after_any",
         "not_after",
         "unlocked_by",
+        "answers",
+        "covered_by",
     }
 )
 _STAGE_ONLY = {
@@ -50,7 +54,9 @@ def check_intents(files: list[tuple[Source, tuple[Intent, ...]]]) -> list[Proble
                 problems.append(source.problem(path, f"intent {intent.id!r} is also in {other}"))
                 continue
             where[intent.id] = (source, i)
-            if len(intent.examples) < MIN_EXAMPLES:
+            has_children = any(i.parent == intent.id for _, its in files for i in its)
+            # A parent whose finer children carry most of its examples needs only a few.
+            if len(intent.examples) < (3 if has_children else MIN_EXAMPLES):
                 problems.append(
                     source.problem(
                         ("intents", i, "examples"),
@@ -140,6 +146,10 @@ def check_persona(
         )
     for path, value in _walk(persona, ()):
         field_name = next((k for k in reversed(path) if isinstance(k, str)), "")
+        if path[:2] == ("listening", "choice"):
+            if isinstance(value, str) and set(SLOT_RE.findall(value)) != CHOICE_SLOTS:
+                problems.append(source.problem(path, "needs {first} and {second}, and no slot"))
+            continue
         if field_name in _ID_FIELDS and isinstance(value, str):
             if value not in intents:
                 problems.append(source.problem(path, f"unknown intent {value!r}"))

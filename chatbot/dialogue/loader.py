@@ -37,6 +37,8 @@ class Catalog:
 class LabelledExample(Frozen):
     text: Text
     intent: Id
+    # How it is said (formal, indirect, terse...), for accuracy by register.
+    style: Id | None = Field(default=None, alias="register")
 
 
 class LabelledFile(Frozen):

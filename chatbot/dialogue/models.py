@@ -122,8 +122,14 @@ class Discoverable(Frozen):
     # Completes "Thank you especially for ..." in the follow-up note, once it has been revealed.
     thanks: Text | None = None
     unlocked_by: Annotated[tuple[Id, ...], Field(min_length=1)]
+    # The questions its lines answer; to any other unlocking intent the persona answers first
+    # and reveals after. Unset, every unlocking intent.
+    answers: tuple[Id, ...] | None = None
     when: Condition | None = None
     say: Variants
+
+    def answers_intent(self, lineage: list[str]) -> bool:
+        return bool(set(lineage) & set(self.unlocked_by if self.answers is None else self.answers))
 
 
 class Timing(Frozen):
@@ -185,7 +191,10 @@ class Node(Frozen):
     """One question of the persona's, the answers it expects, and where each leads."""
 
     ask: Variants
+    # What an answer is likely to be: it weighs the reading of the user's next turn.
     expects: Annotated[tuple[Id, ...], Field(min_length=1)]
+    # Said earlier, any of these already answers this question: the node is skipped.
+    covered_by: tuple[Id, ...] = ()
     branches: tuple[Branch, ...] = ()
     default: Default
 
@@ -203,6 +212,8 @@ class Tree(Frozen):
 
 class Stage(Frozen):
     enter: OptionalVariants = ()
+    # What the user is likely to say here; weighs the reading (a node's `expects` wins).
+    expects: tuple[Id, ...] = ()
     replies: Mapping[Id, Reply] = Field(default_factory=dict)
     advance: Advance
     tree: Tree | None = None
@@ -223,6 +234,21 @@ class Stages(Frozen):
         return stage
 
 
+class Listening(Frozen):
+    """How the persona shows it heard: brief acknowledgements, and what it says when unsure."""
+
+    # Before the answer, when the turn also thanked them.
+    thanks: OptionalVariants = ()
+    # When the turn could not be read with confidence: neutral, and keeps things moving.
+    unsure: OptionalVariants = ()
+    # Before putting its own question again in other words.
+    again: OptionalVariants = ()
+    # When the user might be leaving but did not clearly say so.
+    leaving: OptionalVariants = ()
+    # A near tie between two topics; `{first}` and `{second}` are the topics' labels.
+    choice: OptionalVariants = ()
+
+
 class Persona(Frozen):
     """A personas/*.yaml file: who the persona is and everything they can say."""
 
@@ -240,6 +266,7 @@ class Persona(Frozen):
     time: Timing | None = None
     rubric: Annotated[tuple[RubricItem, ...], Field(min_length=1)]
     impressions: tuple[Impression, ...] = ()
+    listening: Listening = Listening()
 
     @property
     def id(self) -> str:

@@ -12,12 +12,15 @@ from chatbot.dialogue.loader import Catalog
 from chatbot.dialogue.models import Discoverable, Node, Persona, Stage
 from chatbot.engine.conditions import Situation, holds
 from chatbot.engine.conversation import Conversation
+from chatbot.engine.listening import STAGE_EXPECTS, Context, band_of, read
 from chatbot.engine.nlu import Understanding
 from chatbot.engine.persona import Voice
+from chatbot.engine.reading import COURTESY, Bands, Reading
 from chatbot.engine.turns import Turn
 
 Understand = Callable[[str], Understanding]
 _REPAIR = frozenset({OUT_OF_SCOPE, "ask_clarify", "unsure"})
+_WRAP_UP_MOVES = frozenset({"ask", "thank_you", "offer_help", "promise_follow_up", "affirm"})
 
 
 def clean_input(text: str) -> str:
@@ -46,8 +49,13 @@ class Engine:
         understand: Understand,
         seed: int,
         list_slots: frozenset[str] = frozenset(),
+        bands: Bands | None = None,
+        topics: Mapping[str, str] | None = None,
     ) -> None:
         self.persona = persona
+        self.bands = bands or Bands()
+        # Labels of the askable topics ("a typical day"), for "did you mean X or Y?".
+        self.topics = dict(topics or {})
         self.list_slots = list_slots
         self.catalog = catalog
         self._understand = understand
@@ -67,6 +75,12 @@ class Engine:
         self.revealed: list[str] = []
         self.slot_values: dict[str, list[str]] = {}
         self._warned = False
+        self._checking_leave = False
+        self._last_intent = ""
+        self._prefix = ""
+        self._heard_now: set[str] = set()
+        # Questions of the tree passed over because the user had already answered them.
+        self.covered: list[str] = []
         self._now = self._situation()
 
     @property
@@ -94,25 +108,45 @@ class Engine:
         persona's answer, in order."""
         if self.ended:
             raise RuntimeError("the conversation has ended")
+        text = clean_input(text)
+        return self.hear(text, self.read(text), elapsed)
+
+    def context(self) -> Context:
+        """What the persona is waiting for now: the stage's or the open question's expects."""
+        stage = self.persona.stages.get(self.stage) if self.stage != ENDED else None
+        expects: tuple[str, ...] = stage.expects if stage else ()
+        if self.stage == "questions" and self.node is not None and stage and stage.tree:
+            expects = stage.tree.nodes[self.node].expects
+        last = next((t.text for t in reversed(self.turns) if t.speaker == "persona"), "")
+        if not self.turns:
+            last = ""
+        return Context.after(self.stage, expects, last)
+
+    def read(self, text: str) -> Reading:
+        return read(text, self._understand, self.context(), self.catalog.lineage, self.bands)
+
+    def hear(self, text: str, reading: Reading, elapsed: float | None = None) -> list[Turn]:
+        """A user turn already read (live, or from the record): the persona's answer to it."""
+        if self.ended:
+            raise RuntimeError("the conversation has ended")
         first = len(self.turns)
         if not self.turns:
             self.start()
-        text = clean_input(text)
-        understood = self._understand(text)
-        intent = understood.intent
-        lineage = self.catalog.lineage(intent)
+        intent = reading.intent
+        heard = self._heard(reading)
         before = self._situation()
-        # Silence is recorded as out_of_scope, but it neither warms nor cools the persona.
-        silent = not text.strip()
         for change in self.persona.rapport.changes:
-            if not silent and set(change.intents) & set(lineage) and holds(change.when, before):
+            if set(change.intents) & heard and holds(change.when, before):
                 self.rapport += change.delta
-        self._remember(understood.slots)
+        self._remember(reading.slots)
         meta: dict[str, Any] = {
-            "source": understood.source,
-            "predicted": understood.predicted,
-            "slots": {k: list(v) for k, v in understood.slots.items()},
+            "source": reading.source,
+            "predicted": reading.predicted,
+            "slots": {k: list(v) for k, v in reading.slots.items()},
             "rapport": self.rapport,
+            # The intent and the ones it is a finer case of, so readers need no catalog.
+            "lineage": self.catalog.lineage(intent),
+            "reading": reading.to_json(),
         }
         if elapsed is not None:
             meta["elapsed"] = round(elapsed, 1)
@@ -123,7 +157,7 @@ class Engine:
                 text=text,
                 stage=self.stage,
                 intent=intent,
-                confidence=understood.confidence,
+                confidence=reading.confidence,
                 node=self.node,
                 meta=meta,
             )
@@ -131,16 +165,31 @@ class Engine:
         # Replies see the rapport after this turn, and what was said before it.
         self._now = dataclasses.replace(before, rapport=self.rapport)
         stage = self.stage
-        self._respond(intent, text)
-        if not silent:
-            self.said.update(lineage)
+        self._heard_now = heard
+        self._respond(reading)
+        self.said.update(heard)
         self.user_turns += 1
         self._keep_time(elapsed)
         more = self.persona.stages.get(stage).more if stage == self.stage else ()
-        if stage == "interviewee_questions" and more and is_question_intent(intent):
+        if (
+            stage == "interviewee_questions"
+            and more
+            and reading.band == "confident"
+            and is_question_intent(intent)
+        ):
             key = f"stages.{stage}.more"
             self._persona(self.voice.say(key, more), "more", key)
         return self.turns[first:]
+
+    def _heard(self, reading: Reading) -> set[str]:
+        """The intents (with their parents) of every part read with confidence."""
+        if reading.band != "confident":
+            return set()
+        heard: set[str] = set()
+        for part in reading.parts:
+            if band_of(part, self.catalog.lineage, self.bands) == "confident":
+                heard.update(self.catalog.lineage(part.intent))
+        return heard
 
     def _situation(self) -> Situation:
         return Situation(
@@ -164,43 +213,122 @@ class Engine:
 
     # The rules below are the ones dialogues/README.md describes under "How a turn is answered".
 
-    def _respond(self, intent: str, text: str) -> None:
+    def _respond(self, reading: Reading) -> None:
         stage_name = self.stage
         stage = self.persona.stages.get(stage_name)
+        intent = reading.intent
+        lineage = self.catalog.lineage(intent)
+        if reading.band == "empty":
+            self._persona(self.voice.say("silence", self.persona.silence), "reply", "silence")
+            return
+        checking_leave, self._checking_leave = self._checking_leave, False
+        if checking_leave and reading.band == "confident" and intent in ("affirm", "goodbye"):
+            self._leave_or_close(stage_name)
+            return
+        if reading.band in ("unsure", "choice"):
+            self._unsure(reading, stage_name, stage)
+            return
         state = self._stage_state
         state.turns += 1
-        state.seen.update(self.catalog.lineage(intent))
+        self._last_intent = "ask" if is_question_intent(intent) else intent
+        main = [intent, *(reading.parts[i].intent for i in reading.also)]
+        for said in main:
+            state.seen.update(self.catalog.lineage(said))
         if is_question_intent(intent):
             state.questions += 1
-        if stage_name != "wrap_up" and set(self.catalog.lineage(intent)) & set(
-            self.persona.leave_on
-        ):
+        leaving = reading.closing and set(lineage) & set(self.persona.leave_on)
+        if leaving and stage_name != "wrap_up":
+            # Early on, a goodbye jumps to wrap-up ("before you go..."); after the user's
+            # own questions, wrap-up is next anyway: the persona sums up and says goodbye.
             self._change_stage(leave=True)
+            if stage_name == "interviewee_questions" and not self.ended:
+                self._change_stage()
             return
-        if not text.strip():
-            self._persona(self.voice.say("silence", self.persona.silence), "reply", "silence")
-        elif stage_name == "questions" and self.node is not None:
-            self._answer_node(stage, intent)
+        self._prefix = self._acknowledgement(reading)
+        if stage_name == "questions" and self.node is not None:
+            self._answer_node(stage, reading)
         else:
             self._reply(stage_name, stage, intent)
+            self._answer_also(stage_name, stage, reading)
+        self._prefix = ""
         if self._stage_done(stage_name, stage):
             self._change_stage()
 
+    def _acknowledgement(self, reading: Reading) -> str:
+        """A brief "my pleasure" when the turn thanked them before asking or telling more."""
+        thanked = any(p.intent in ("thank_you", "thank_for_meeting") for p in reading.courtesies())
+        lines = self.persona.listening.thanks
+        if not thanked or not lines or reading.intent in COURTESY:
+            return ""
+        return self.voice.say("listening.thanks", lines) + " "
+
+    def _answer_also(self, stage_name: str, stage: Stage, reading: Reading) -> None:
+        """The second question of a turn, answered after the first."""
+        for i in reading.also:
+            self._reply(stage_name, stage, reading.parts[i].intent)
+
+    def _unsure(self, reading: Reading, stage_name: str, stage: Stage) -> None:
+        """Not sure what was meant: never a committal reply, never a change of stage."""
+        top = reading.parts[reading.main].ranking[0][0]
+        listening = self.persona.listening
+        node = stage.tree.nodes[self.node] if stage.tree and self.node is not None else None
+        if top in ("goodbye", "thank_you") and stage_name != "greeting" and listening.leaving:
+            self._checking_leave = True
+            self._persona(
+                self.voice.say("listening.leaving", listening.leaving), "check", "leaving"
+            )
+            return
+        if reading.band == "choice" and listening.choice:
+            ranking = reading.parts[reading.main].ranking
+            labels = [self.topics.get(i) for i, _ in ranking[:2]]
+            if all(labels):
+                named = {"first": str(labels[0]), "second": str(labels[1])}
+                line = self.voice.say("listening.choice", listening.choice, named)
+                self._persona(line, "check", "listening.choice")
+                return
+        part = reading.parts[reading.main]
+        if stage_name == "greeting":
+            # At the start, an unclear line is still a hello: greet back.
+            expected = STAGE_EXPECTS["greeting"]
+            intent = next((i for i, _ in part.ranking if i in expected), "greet")
+            self._reply(stage_name, stage, intent)
+            return
+        if node is not None and not part.question:
+            # Unsure, but one of the answers its question expects is among the likely
+            # readings: take that as the answer and move on.
+            likely = next((i for i, _ in part.ranking[:3] if self._answers_node(node, i)), None)
+            if likely is not None:
+                self._move_on(stage, node, likely, quiet=False)
+                return
+        if listening.unsure:
+            self._persona(self.voice.say("listening.unsure", listening.unsure), "unsure", "unsure")
+        else:
+            self._reply(stage_name, stage, OUT_OF_SCOPE)
+        if node is not None and self.node is not None:
+            if listening.again:
+                self._persona(self.voice.say("listening.again", listening.again), "resume", "again")
+            self._ask(self.node, node)
+
+    def _leave_or_close(self, stage_name: str) -> None:
+        if stage_name == "wrap_up":
+            self._change_stage()
+        else:
+            self._change_stage(leave=True)
+
     def _reply(self, stage_name: str, stage: Stage, intent: str) -> None:
-        if self._reveal(intent):
+        found = self._discoverable(intent)
+        if found is not None and found.answers_intent(self.catalog.lineage(intent)):
+            self._reveal(found)
             return
         line, key = self.voice.reply(stage_name, stage, intent, self._now)
         self._persona(line, "reply", key)
+        if found is not None:
+            self._reveal(found)
 
-    def _reveal(self, intent: str) -> bool:
-        """Say a discoverable instead of the usual reply, the first time its moment comes."""
-        found = self._discoverable(intent)
-        if found is None:
-            return False
+    def _reveal(self, found: Discoverable) -> None:
         self.revealed.append(found.id)
         key = f"discoverables.{found.id}"
         self._persona(self.voice.say(key, found.say), "reveal", key, {"revealed": found.id})
-        return True
 
     def _discoverable(self, intent: str) -> Discoverable | None:
         lineage = set(self.catalog.lineage(intent))
@@ -213,33 +341,83 @@ class Engine:
                 return item
         return None
 
-    def _answer_node(self, stage: Stage, intent: str) -> None:
+    def _answers_node(self, node: Node, intent: str) -> bool:
+        lineage = set(self.catalog.lineage(intent))
+        return any(set(b.intents) & lineage for b in node.branches) or bool(
+            lineage & set(node.expects)
+        )
+
+    def _node_answer(self, node: Node, reading: Reading) -> str | None:
+        """The part of the turn that answers the open question, if one does."""
+        for part in reading.parts:
+            if band_of(part, self.catalog.lineage, self.bands) != "confident":
+                continue
+            if self._answers_node(node, part.intent):
+                return part.intent
+        return None
+
+    def _answer_node(self, stage: Stage, reading: Reading | None) -> None:
         assert self.node is not None and stage.tree is not None
         node = stage.tree.nodes[self.node]
-        lineage = self.catalog.lineage(intent)
-        branch = next((b for b in node.branches if set(b.intents) & set(lineage)), None)
-        detour = is_question_intent(intent) or intent in _REPAIR or intent in stage.detours
-        if branch is None and detour:
-            # A detour: answer it, then put the same question again.
+        intent = reading.intent if reading is not None else None
+        answer = self._node_answer(node, reading) if reading is not None else None
+        asked = intent is not None and is_question_intent(intent)
+        detour = intent is not None and (asked or intent in _REPAIR or intent in stage.detours)
+        if reading is not None and intent is not None and detour and (asked or answer is None):
+            # A detour: answer it, then take the answer given beside it, or ask again.
             self._reply("questions", stage, intent)
+            self._answer_also("questions", stage, reading)
+            self._prefix = ""
             if self._stage_done("questions", stage):
                 return
-            if is_question_intent(intent) and stage.resume:
-                key = "stages.questions.resume"
-                self._persona(self.voice.say(key, stage.resume), "resume", key)
-            self._ask(self.node, node)
+            if answer is None or answer == intent:
+                if asked and stage.resume:
+                    key = "stages.questions.resume"
+                    self._persona(self.voice.say(key, stage.resume), "resume", key)
+                self._ask(self.node, node)
+                return
+            self._move_on(stage, node, answer, quiet=True)
             return
-        if not self._reveal(intent):
+        self._move_on(stage, node, answer or intent, quiet=False)
+
+    def _move_on(self, stage: Stage, node: Node, intent: str | None, quiet: bool) -> None:
+        """Take `intent` as the answer to the open question and go to the next one."""
+        assert self.node is not None and stage.tree is not None
+        lineage = self.catalog.lineage(intent) if intent else []
+        branch = next((b for b in node.branches if set(b.intents) & set(lineage)), None)
+        found = self._discoverable(intent) if intent else None
+        if found is not None and found.answers_intent(lineage):
+            self._reveal(found)
+        elif not quiet:
             chosen = branch or node.default
             base = f"stages.questions.tree.nodes.{self.node}"
             key = f"{base}.branches.{node.branches.index(branch)}" if branch else f"{base}.default"
             self._persona(self.voice.say(key, chosen.reply), "reply", key)
+            if found is not None:
+                self._reveal(found)
         self.nodes_done.append(self.node)
-        self.node = (branch or node.default).next
+        self._go_to((branch or node.default).next, stage)
+
+    def _go_to(self, node_id: str | None, stage: Stage) -> None:
+        """The next open question, passing over those already answered earlier."""
+        assert stage.tree is not None
+        self.node = self._open_node(node_id, stage)
         if self.node is None:
             self.tree_done = True
         elif not self._stage_done("questions", stage):
             self._ask(self.node, stage.tree.nodes[self.node])
+
+    def _open_node(self, node_id: str | None, stage: Stage) -> str | None:
+        assert stage.tree is not None
+        said = self.said | self._heard_now
+        while node_id is not None:
+            node = stage.tree.nodes[node_id]
+            if not set(node.covered_by) & said or node_id in self.nodes_done:
+                return node_id
+            self.nodes_done.append(node_id)
+            self.covered.append(node_id)
+            node_id = node.default.next
+        return None
 
     def _ask(self, node_id: str, node: Node) -> None:
         key = f"stages.questions.tree.nodes.{node_id}.ask"
@@ -247,7 +425,10 @@ class Engine:
 
     def _stage_done(self, stage_name: str, stage: Stage) -> bool:
         rule, state = stage.advance, self._stage_state
-        if rule.max_turns is not None and state.turns >= rule.max_turns:
+        # In wrap-up the persona does not close while the user is still asking, thanking,
+        # offering or promising: it lets them finish and waits for the goodbye.
+        still_talking = stage_name == "wrap_up" and self._last_intent in _WRAP_UP_MOVES
+        if rule.max_turns is not None and state.turns >= rule.max_turns and not still_talking:
             return True
         if stage_name == "questions":
             if rule.tree_done and self.tree_done:
@@ -298,8 +479,7 @@ class Engine:
             key = f"stages.{after}.enter"
             self._persona(self.voice.say(key, stage.enter), "enter", key, meta)
         if after == "questions" and self._tree_start is not None and stage.tree is not None:
-            self.node = self._tree_start
-            self._ask(self.node, stage.tree.nodes[self.node])
+            self._go_to(self._tree_start, stage)
 
     def _nodes_left(self) -> list[str]:
         tree = self.persona.stages.questions.tree
@@ -308,6 +488,8 @@ class Engine:
         return [n for n in tree.nodes if n not in self.nodes_done]
 
     def _persona(self, text: str, kind: str, key: str, extra: dict[str, Any] | None = None) -> Turn:
+        if self._prefix and kind in ("reply", "reveal"):
+            text, self._prefix = self._prefix + text, ""
         turn = Turn(
             index=len(self.turns),
             speaker="persona",

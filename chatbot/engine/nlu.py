@@ -12,6 +12,7 @@ from typing import Any
 from chatbot.dialogue.contract import OUT_OF_SCOPE
 from chatbot.dialogue.loader import Catalog
 from chatbot.dialogue.models import Slot
+from chatbot.engine.reading import Bands
 from chatbot.engine.training import Fingerprint, read_fingerprint
 from chatbot.errors import RehearseError
 
@@ -62,6 +63,13 @@ class IntentClassifier:
         self.threshold = float(settings["threshold"])
         self.margin = float(settings["margin"])
         self.max_chars = int(settings["max_chars"])
+        defaults = Bands()
+        self.bands = Bands(
+            **{
+                name: float(settings.get(name, getattr(defaults, name)))
+                for name in defaults.__dataclass_fields__
+            }
+        )
         self._intent_matcher = Matcher(nlp.vocab)
         for intent, patterns in fingerprint.patterns.items():
             self._intent_matcher.add(intent, patterns)
@@ -102,7 +110,7 @@ class IntentClassifier:
         if not text.strip():
             return Understanding(OUT_OF_SCOPE, 0.0, "empty", OUT_OF_SCOPE)
         doc = self.nlp(reading_text(text, self.max_chars))
-        ranking = tuple(sorted(doc.cats.items(), key=lambda kv: (-kv[1], kv[0]))[:3])
+        ranking = tuple(sorted(doc.cats.items(), key=lambda kv: (-kv[1], kv[0]))[:5])
         top, score = ranking[0]
         runner_up = ranking[1][1] if len(ranking) > 1 else 0.0
         matched = self._intent_matcher(doc) if len(self._intent_matcher) else []
@@ -111,18 +119,20 @@ class IntentClassifier:
             match_id, _start, _end = max(matched, key=lambda m: (m[2] - m[1], -m[1]))
             intent = self.nlp.vocab.strings[match_id]
             return Understanding(
-                intent, 1.0, "pattern", top, ranking, self._read_slots(doc, intent)
+                intent, 1.0, "pattern", top, ranking, self._read_slots(doc, [intent])
             )
         intent = top
         if top != OUT_OF_SCOPE and (score < self.threshold or score - runner_up < self.margin):
             intent = OUT_OF_SCOPE
+        # The context may settle on the runner-up, so its slots are read too.
+        read_for = [top] + [i for i, s in ranking[1:2] if s >= score / 3]
         return Understanding(
-            intent, round(score, 4), "model", top, ranking, self._read_slots(doc, intent)
+            intent, round(score, 4), "model", top, ranking, self._read_slots(doc, read_for)
         )
 
-    def _read_slots(self, doc: Any, intent: str) -> dict[str, tuple[str, ...]]:
+    def _read_slots(self, doc: Any, intents: list[str]) -> dict[str, tuple[str, ...]]:
         found: dict[str, list[str]] = {}
-        lineage = set(self.catalog.lineage(intent))
+        lineage = {i for intent in intents for i in self.catalog.lineage(intent)}
         wanted = {n: s for n, s in self._slots.items() if lineage.intersection(s.intents)}
         matches = self._slot_matcher(doc) if len(self._slot_matcher) else []
         for match_id, start, end in matches:
@@ -133,7 +143,11 @@ class IntentClassifier:
                     found[name].append(value)
         for name, slot in wanted.items():
             if slot.take == "titles":
-                found[name] = [v for v in _title_runs(doc, slot.max_words) if v]
+                listed = _listed(doc, slot.max_words)
+                titles = [v for v in _title_runs(doc, slot.max_words) if v]
+                found[name] = listed if len(listed) >= len(titles) else titles
+            elif slot.take == "last" and not found.get(name):
+                found[name] = _lower_name(doc) if name == "name" else []
         out = {}
         for name, values in found.items():
             if values:
@@ -163,6 +177,64 @@ class IntentClassifier:
         if not value.isprintable():
             return None
         return value
+
+
+_LIST_LEAD = re.compile(
+    r"^.*?(?:\b(?:list|targets?|companies|shortlist)\b[^:,]*?(?:\bis\b|\bare\b|:|\s-\s)|"
+    r"here it is|here you go|i just did|so far|mainly|mostly|top (?:three|five|ones)|:|"
+    r"\blist of\b)"
+    r"\s*[:!,.-]*\s*",
+    re.IGNORECASE,
+)
+_LIST_SEP = re.compile(r"\s*(?:,|;|/|&|\band\b|\bor\b|\bthen\b)\s*", re.IGNORECASE)
+_NOT_NAMES = frozenset({
+    "a", "an", "the", "and", "or", "i", "my", "our", "your", "some", "any", "all", "it",
+    "that", "this", "them", "those", "these", "lots", "few", "more", "others", "other", "etc",
+    "stuff", "places", "ones", "maybe", "probably", "also", "too", "like", "yeah",
+})  # fmt: skip
+
+
+def _listed(doc: Any, max_words: int) -> list[str]:
+    """A list typed in any case ("monzo, wise, canva and figma"), each item title-cased."""
+    text = doc.text.strip().rstrip(".!?")
+    text = _LIST_LEAD.sub("", text, count=1) if _LIST_LEAD.search(text) else text
+    items = [i.strip(" '\"()") for i in _LIST_SEP.split(text)]
+    items = [i for i in items if i]
+    if len(items) < 2:
+        return []
+    out = []
+    for item in items:
+        words = item.split()
+        if not 1 <= len(words) <= max_words or words[0].lower() in _NOT_NAMES:
+            continue
+        if not all(w.replace("-", "").replace(".", "").isalnum() for w in words):
+            continue
+        out.append(" ".join(w if not w.islower() else w.capitalize() for w in words))
+    # Most of it must look like names, not a sentence broken at its commas.
+    return out if len(out) >= max(2, (len(items) + 1) // 2) else []
+
+
+_LOWER_NAME = re.compile(
+    r"(?:^|[,.!]\s*|\b(?:hi|hey|hello|yes|yeah|yep)\b[, ]*)"
+    r"(?:i'm|im|i am|i\u2019m|name's|names|its|it's|this is|that's me|thats me|me,)\s*,?\s*"
+    r"([a-z][a-z'-]{1,20})\s*(?:$|[,.!]|\b(?:from|and|here|btw|by the way)\b)",
+    re.IGNORECASE,
+)
+_NOT_A_NAME = frozenset({
+    "a", "an", "the", "just", "really", "so", "very", "here", "currently", "also", "still",
+    "now", "in", "at", "from", "with", "on", "not", "looking", "working", "trying", "hoping",
+    "interested", "based", "curious", "good", "fine", "great", "well", "new", "sorry", "glad",
+    "happy", "okay", "ok", "alright", "tired", "busy", "excited", "nervous", "keen", "ready",
+    "done", "back", "sure", "me", "it", "that",
+})  # fmt: skip
+
+
+def _lower_name(doc: Any) -> list[str]:
+    """A name typed without a capital ("im sam", "yes that's me, tom")."""
+    found = _LOWER_NAME.search(doc.text)
+    if not found or found.group(1).lower() in _NOT_A_NAME:
+        return []
+    return [found.group(1).capitalize()]
 
 
 def _title_runs(doc: Any, max_words: int) -> list[str]:

@@ -57,11 +57,13 @@ class Voice:
         self._decks: dict[str, _Deck] = {}
         self.memory: dict[str, str] = {}
 
-    def say(self, key: str, variants: tuple[str, ...]) -> str:
+    def say(
+        self, key: str, variants: tuple[str, ...], extra: Mapping[str, str] | None = None
+    ) -> str:
         deck = self._decks.get(key)
         if deck is None:
             deck = self._decks[key] = _Deck(variants)
-        return deck.draw(self._rng, self.memory)
+        return deck.draw(self._rng, {**self.memory, **extra} if extra else self.memory)
 
     def reply(self, stage_name: str, stage: Stage, intent: str, now: Situation) -> tuple[str, str]:
         """The reply to `intent` in a stage, and the key it came from (for the record)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 import time
@@ -34,6 +35,39 @@ def load_classifier(progress: Progress | None = None) -> IntentClassifier:
     assert fingerprint is not None
     slots = load_slots(paths.dialogues_dir(), Catalog(fingerprint.parents))
     return IntentClassifier.load(model_dir, slots)
+
+
+_SWAP = {"you": "me", "your": "my", "yours": "mine", "me": "you", "my": "your", "mine": "yours"}
+
+
+@functools.lru_cache(maxsize=1)
+def topic_labels() -> dict[str, str]:
+    """Each askable topic as the persona would name it back ("what a typical day looks like
+    for me"), from the coach's labels in dialogues/questions.yaml; none if that file is bad."""
+    from chatbot.dialogue.coach_loader import load_coach
+    from chatbot.dialogue.source import DialogueError
+
+    try:
+        topics = load_coach(paths.dialogues_dir()).topics
+    except DialogueError:
+        return {}
+    return {
+        topic: " ".join(_SWAP.get(w, w) for w in data.discussed.split())
+        for topic, data in topics.items()
+    }
+
+
+def engine_for(persona: Persona, classifier: IntentClassifier, seed: int) -> Engine:
+    """An engine over the loaded model, with its bands and the topics' labels."""
+    return Engine(
+        persona,
+        classifier.catalog,
+        classifier.understand,
+        seed,
+        classifier.list_slots,
+        classifier.bands,
+        topic_labels(),
+    )
 
 
 def persona_ids(root: Path | None = None) -> list[str]:
@@ -113,9 +147,7 @@ class Practice:
         seed: int,
         parent: tuple[int, int] | None = None,
     ) -> Practice:
-        engine = Engine(
-            persona, classifier.catalog, classifier.understand, seed, classifier.list_slots
-        )
+        engine = engine_for(persona, classifier, seed)
         session_id = store.create(
             persona=persona.id,
             scenario=persona.persona.scenario,

@@ -30,7 +30,9 @@ def rerun(
 ) -> Engine:
     """The engine as it stood when the session was recorded, up to (not including) turn
     `before`: same persona, model and seed, the same lines with the same elapsed times."""
-    engine = Engine(persona, classifier.catalog, classifier.understand, seed, classifier.list_slots)
+    from chatbot.engine.practice import engine_for
+
+    engine = engine_for(persona, classifier, seed)
     engine.start()
     for turn in recorded:
         if before is not None and turn.index >= before:

@@ -86,13 +86,28 @@ def cmd_eval(file: str | None, cv: int | None, as_json: bool, out: Printer) -> i
     else:
         if file is None:
             raise RehearseError("give a labelled FILE, or --cv K", exit_code=2)
+        from chatbot.engine.listening import heard_intent
+
         classifier = load_classifier(progress_to_stderr("train"))
         labelled = load_labelled(Path(file), classifier.catalog)
+
+        def heard(text: str) -> str:
+            lineage = classifier.catalog.lineage
+            return heard_intent(text, classifier.understand, lineage, classifier.bands)
+
         report = evaluation.evaluate(
-            [(e.text, e.intent) for e in labelled],
-            lambda text: classifier.understand(text).intent,
-            classifier.catalog,
+            [(e.text, e.intent) for e in labelled], heard, classifier.catalog
         )
+        styles = sorted({e.style for e in labelled if e.style})
+        if styles:
+            report["by_register"] = {
+                style: evaluation.evaluate(
+                    [(e.text, e.intent) for e in labelled if e.style == style],
+                    heard,
+                    classifier.catalog,
+                )["accuracy"]
+                for style in styles
+            }
     if as_json:
         out.json(report)
     else:
@@ -106,6 +121,8 @@ def _print_report(report: dict[str, Any], out: Printer) -> None:
     out.line(f"accuracy  {report['accuracy']:.1%}   macro F1  {report['macro_f1']:.3f}")
     lat = report["latency_ms"]
     out.line(f"latency   p50 {lat['p50']:.2f} ms   p99 {lat['p99']:.2f} ms\n")
+    for style, accuracy in report.get("by_register", {}).items():
+        out.line(f"  {style:12s} {accuracy:.1%}")
     rows = [
         [intent, f"{m['precision']:.2f}", f"{m['recall']:.2f}", f"{m['f1']:.2f}", str(m["support"])]
         for intent, m in sorted(report["per_intent"].items(), key=lambda kv: kv[1]["f1"])
@@ -137,4 +154,50 @@ def cmd_schema(check: bool, out: Printer) -> int:
         return 1 if stale else 0
     for path in schema.write(folder):
         out.line(f"wrote {path}")
+    return 0
+
+
+def cmd_eval_conversations(
+    folder: str, transcripts: str | None, as_json: bool, out: Printer
+) -> int:
+    """Scripted conversations: intent agreement on their lines, and the replies that fit."""
+    import json
+
+    from chatbot.dialogue.scripts import load_judged, load_script
+    from chatbot.engine.practice import engine_for, load_classifier, load_persona
+    from chatbot.engine.scripted import run_script, score
+
+    root = Path(folder)
+    files = sorted(root.glob("*.yaml"))
+    if not files:
+        raise RehearseError(f"no scripts (*.yaml) in {root}")
+    classifier = load_classifier(progress_to_stderr("train"))
+    runs, judged = {}, {}
+    for path in files:
+        script = load_script(path)
+        persona = load_persona(script.persona, classifier.catalog)
+        runs[path.stem] = run_script(script, engine_for(persona, classifier, script.seed))
+        verdicts = root / "judged" / f"{path.stem}.yaml"
+        if verdicts.exists():
+            judged[path.stem] = load_judged(verdicts)
+    report = score(runs, judged, classifier.catalog)
+    if transcripts is not None:
+        where = Path(transcripts)
+        where.mkdir(parents=True, exist_ok=True)
+        for name, exchanges in runs.items():
+            lines = [json.dumps(x.to_json(), ensure_ascii=False) for x in exchanges]
+            (where / f"{name}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if as_json:
+        out.json(report)
+        return 0
+    out.line(
+        f"{report['scripts']} scripts, {report['lines']} lines, {report['heard']} heard; "
+        f"intent agreement {report['intent_agreement']:.1%}"
+    )
+    out.line(
+        f"replies judged: {report['judged']}, fit {report['fits']:.1%};"
+        f" not yet judged: {len(report['unjudged'])}"
+    )
+    for miss in report["misfits"]:
+        out.line(f"  MISFIT {miss['script']} line {miss['line']} ({miss['kind']}): {miss['why']}")
     return 0
