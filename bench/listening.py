@@ -14,11 +14,10 @@ def listening() -> dict[str, Any]:
     """Accuracy on the second blind set (overall, by register, out-of-scope P/R) as the
     persona hears a line, and the dev conversations: agreement, lines heard, replies that fit."""
     from chatbot.dialogue.loader import load_labelled
-    from chatbot.dialogue.scripts import load_judged, load_script
     from chatbot.engine.evaluation import evaluate
     from chatbot.engine.listening import heard_intent
-    from chatbot.engine.practice import engine_for, load_classifier, load_persona
-    from chatbot.engine.scripted import run_script, score
+    from chatbot.engine.practice import load_classifier
+    from chatbot.engine.scripted import run_folder, score
 
     classifier = load_classifier()
 
@@ -39,14 +38,7 @@ def listening() -> dict[str, Any]:
     for style in sorted({e.style for e in labelled if e.style}):
         rows = [(e.text, e.intent) for e in labelled if e.style == style]
         out["by_register"][style] = evaluate(rows, heard, classifier.catalog)["accuracy"]
-    runs, judged = {}, {}
-    for path in sorted(CONVERSATIONS.glob("*.yaml")):
-        script = load_script(path)
-        persona = load_persona(script.persona, classifier.catalog)
-        runs[path.stem] = run_script(script, engine_for(persona, classifier, script.seed))
-        verdicts = CONVERSATIONS / "judged" / f"{path.stem}.yaml"
-        if verdicts.exists():
-            judged[path.stem] = load_judged(verdicts)
+    runs, judged = run_folder(CONVERSATIONS, classifier)
     scored = score(runs, judged, classifier.catalog)
     out["conversations"] = {
         k: scored[k] for k in ("scripts", "lines", "heard", "intent_agreement", "judged", "fits")

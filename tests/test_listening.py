@@ -195,11 +195,6 @@ def test_good_on_topic_lines_are_not_out_of_scope(
 # --- Memory: never ask for what was already told -----------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="GAP: the list is remembered, but said at the first node it is not read as"
-    " share_target_companies, so the list node is still asked",
-)
 def test_victor_does_not_ask_for_the_list_after_a_lower_case_list(classifier: Any) -> None:
     engine = make(classifier, "victor")
     to_stage(engine, "questions", [*OPENING, *SMALL_TALK, "nadia says hi by the way"])

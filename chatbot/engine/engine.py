@@ -51,11 +51,15 @@ class Engine:
         list_slots: frozenset[str] = frozenset(),
         bands: Bands | None = None,
         topics: Mapping[str, str] | None = None,
+        slot_intents: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
         self.persona = persona
         self.bands = bands or Bands()
         # Labels of the askable topics ("a typical day"), for "did you mean X or Y?".
         self.topics = dict(topics or {})
+        # What each slot is told in ("companies" in share_target_companies): a value known
+        # is as good as that intent said, when deciding what the persona still needs to ask.
+        self.slot_intents = dict(slot_intents or {})
         self.list_slots = list_slots
         self.catalog = catalog
         self._understand = understand
@@ -410,6 +414,8 @@ class Engine:
     def _open_node(self, node_id: str | None, stage: Stage) -> str | None:
         assert stage.tree is not None
         said = self.said | self._heard_now
+        for name in self.memory:
+            said |= set(self.slot_intents.get(name, ())[:1])
         while node_id is not None:
             node = stage.tree.nodes[node_id]
             if not set(node.covered_by) & said or node_id in self.nodes_done:

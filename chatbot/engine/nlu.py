@@ -99,6 +99,10 @@ class IntentClassifier:
         return cls(nlp, fingerprint, slots)
 
     @property
+    def slot_intents(self) -> dict[str, tuple[str, ...]]:
+        return {name: tuple(slot.intents) for name, slot in self._slots.items()}
+
+    @property
     def list_slots(self) -> frozenset[str]:
         return frozenset(name for name, slot in self._slots.items() if slot.many)
 

@@ -67,6 +67,7 @@ def engine_for(persona: Persona, classifier: IntentClassifier, seed: int) -> Eng
         classifier.list_slots,
         classifier.bands,
         topic_labels(),
+        classifier.slot_intents,
     )
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from chatbot.dialogue.loader import Catalog
 from chatbot.dialogue.scripts import Judged, Script
 from chatbot.engine.engine import Engine
+from chatbot.engine.nlu import IntentClassifier
 from chatbot.engine.turns import Turn
 
 
@@ -117,3 +119,22 @@ def score(
         "unjudged": unjudged,
         "misfits": misfit_list,
     }
+
+
+def run_folder(
+    folder: Path, classifier: IntentClassifier
+) -> tuple[dict[str, list[Exchange]], dict[str, Judged]]:
+    """Every script in `folder` (*.yaml) run with its own seed, and its verdicts (judged/)."""
+    from chatbot.dialogue.scripts import load_judged, load_script
+    from chatbot.engine.practice import engine_for, load_persona
+
+    runs: dict[str, list[Exchange]] = {}
+    judged: dict[str, Judged] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        script = load_script(path)
+        persona = load_persona(script.persona, classifier.catalog)
+        runs[path.stem] = run_script(script, engine_for(persona, classifier, script.seed))
+        verdicts = folder / "judged" / f"{path.stem}.yaml"
+        if verdicts.exists():
+            judged[path.stem] = load_judged(verdicts)
+    return runs, judged

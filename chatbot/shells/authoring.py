@@ -163,23 +163,14 @@ def cmd_eval_conversations(
     """Scripted conversations: intent agreement on their lines, and the replies that fit."""
     import json
 
-    from chatbot.dialogue.scripts import load_judged, load_script
-    from chatbot.engine.practice import engine_for, load_classifier, load_persona
-    from chatbot.engine.scripted import run_script, score
+    from chatbot.engine.practice import load_classifier
+    from chatbot.engine.scripted import run_folder, score
 
     root = Path(folder)
-    files = sorted(root.glob("*.yaml"))
-    if not files:
+    if not sorted(root.glob("*.yaml")):
         raise RehearseError(f"no scripts (*.yaml) in {root}")
     classifier = load_classifier(progress_to_stderr("train"))
-    runs, judged = {}, {}
-    for path in files:
-        script = load_script(path)
-        persona = load_persona(script.persona, classifier.catalog)
-        runs[path.stem] = run_script(script, engine_for(persona, classifier, script.seed))
-        verdicts = root / "judged" / f"{path.stem}.yaml"
-        if verdicts.exists():
-            judged[path.stem] = load_judged(verdicts)
+    runs, judged = run_folder(root, classifier)
     report = score(runs, judged, classifier.catalog)
     if transcripts is not None:
         where = Path(transcripts)
