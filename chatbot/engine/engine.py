@@ -9,17 +9,17 @@ from typing import Any
 
 from chatbot.dialogue.contract import ENDED, OUT_OF_SCOPE, is_question_intent
 from chatbot.dialogue.loader import Catalog
-from chatbot.dialogue.models import Discoverable, Node, Persona, Stage
+from chatbot.dialogue.models import Discoverable, Persona, Stage
 from chatbot.engine.conditions import Situation, holds
 from chatbot.engine.conversation import Conversation
 from chatbot.engine.listening import STAGE_EXPECTS, Context, band_of, read
 from chatbot.engine.nlu import Understanding
 from chatbot.engine.persona import Voice
 from chatbot.engine.reading import COURTESY, Bands, Reading
+from chatbot.engine.tree import QuestionTree
 from chatbot.engine.turns import Turn
 
 Understand = Callable[[str], Understanding]
-_REPAIR = frozenset({OUT_OF_SCOPE, "ask_clarify", "unsure"})
 _WRAP_UP_MOVES = frozenset({"ask", "thank_you", "offer_help", "promise_follow_up", "affirm"})
 
 
@@ -39,7 +39,7 @@ class _StageState:
     questions: int = 0
 
 
-class Engine:
+class Engine(QuestionTree):
     """Holds one conversation with one persona; knows nothing of screens or storage."""
 
     def __init__(
@@ -122,8 +122,6 @@ class Engine:
         if self.stage == "questions" and self.node is not None and stage and stage.tree:
             expects = stage.tree.nodes[self.node].expects
         last = next((t.text for t in reversed(self.turns) if t.speaker == "persona"), "")
-        if not self.turns:
-            last = ""
         return Context.after(self.stage, expects, last)
 
     def read(self, text: str) -> Reading:
@@ -345,90 +343,6 @@ class Engine:
                 return item
         return None
 
-    def _answers_node(self, node: Node, intent: str) -> bool:
-        lineage = set(self.catalog.lineage(intent))
-        return any(set(b.intents) & lineage for b in node.branches) or bool(
-            lineage & set(node.expects)
-        )
-
-    def _node_answer(self, node: Node, reading: Reading) -> str | None:
-        """The part of the turn that answers the open question, if one does."""
-        for part in reading.parts:
-            if band_of(part, self.catalog.lineage, self.bands) != "confident":
-                continue
-            if self._answers_node(node, part.intent):
-                return part.intent
-        return None
-
-    def _answer_node(self, stage: Stage, reading: Reading | None) -> None:
-        assert self.node is not None and stage.tree is not None
-        node = stage.tree.nodes[self.node]
-        intent = reading.intent if reading is not None else None
-        answer = self._node_answer(node, reading) if reading is not None else None
-        asked = intent is not None and is_question_intent(intent)
-        detour = intent is not None and (asked or intent in _REPAIR or intent in stage.detours)
-        if reading is not None and intent is not None and detour and (asked or answer is None):
-            # A detour: answer it, then take the answer given beside it, or ask again.
-            self._reply("questions", stage, intent)
-            self._answer_also("questions", stage, reading)
-            self._prefix = ""
-            if self._stage_done("questions", stage):
-                return
-            if answer is None or answer == intent:
-                if asked and stage.resume:
-                    key = "stages.questions.resume"
-                    self._persona(self.voice.say(key, stage.resume), "resume", key)
-                self._ask(self.node, node)
-                return
-            self._move_on(stage, node, answer, quiet=True)
-            return
-        self._move_on(stage, node, answer or intent, quiet=False)
-
-    def _move_on(self, stage: Stage, node: Node, intent: str | None, quiet: bool) -> None:
-        """Take `intent` as the answer to the open question and go to the next one."""
-        assert self.node is not None and stage.tree is not None
-        lineage = self.catalog.lineage(intent) if intent else []
-        branch = next((b for b in node.branches if set(b.intents) & set(lineage)), None)
-        found = self._discoverable(intent) if intent else None
-        if found is not None and found.answers_intent(lineage):
-            self._reveal(found)
-        elif not quiet:
-            chosen = branch or node.default
-            base = f"stages.questions.tree.nodes.{self.node}"
-            key = f"{base}.branches.{node.branches.index(branch)}" if branch else f"{base}.default"
-            self._persona(self.voice.say(key, chosen.reply), "reply", key)
-            if found is not None:
-                self._reveal(found)
-        self.nodes_done.append(self.node)
-        self._go_to((branch or node.default).next, stage)
-
-    def _go_to(self, node_id: str | None, stage: Stage) -> None:
-        """The next open question, passing over those already answered earlier."""
-        assert stage.tree is not None
-        self.node = self._open_node(node_id, stage)
-        if self.node is None:
-            self.tree_done = True
-        elif not self._stage_done("questions", stage):
-            self._ask(self.node, stage.tree.nodes[self.node])
-
-    def _open_node(self, node_id: str | None, stage: Stage) -> str | None:
-        assert stage.tree is not None
-        said = self.said | self._heard_now
-        for name in self.memory:
-            said |= set(self.slot_intents.get(name, ())[:1])
-        while node_id is not None:
-            node = stage.tree.nodes[node_id]
-            if not set(node.covered_by) & said or node_id in self.nodes_done:
-                return node_id
-            self.nodes_done.append(node_id)
-            self.covered.append(node_id)
-            node_id = node.default.next
-        return None
-
-    def _ask(self, node_id: str, node: Node) -> None:
-        key = f"stages.questions.tree.nodes.{node_id}.ask"
-        self._persona(self.voice.say(key, node.ask), "ask", key)
-
     def _stage_done(self, stage_name: str, stage: Stage) -> bool:
         rule, state = stage.advance, self._stage_state
         # In wrap-up the persona does not close while the user is still asking, thanking,
@@ -486,12 +400,6 @@ class Engine:
             self._persona(self.voice.say(key, stage.enter), "enter", key, meta)
         if after == "questions" and self._tree_start is not None and stage.tree is not None:
             self._go_to(self._tree_start, stage)
-
-    def _nodes_left(self) -> list[str]:
-        tree = self.persona.stages.questions.tree
-        if tree is None:
-            return []
-        return [n for n in tree.nodes if n not in self.nodes_done]
 
     def _persona(self, text: str, kind: str, key: str, extra: dict[str, Any] | None = None) -> Turn:
         if self._prefix and kind in ("reply", "reveal"):
