@@ -284,14 +284,12 @@ def training_time() -> dict[str, Any]:
 
 def accuracy(cv: int) -> dict[str, Any]:
     from chatbot.engine.evaluation import evaluate
-    from chatbot.engine.listening import heard_intent
+    from chatbot.engine.listening import hearing
     from chatbot.engine.practice import load_classifier
 
     classifier = load_classifier()
 
-    def heard(text: str) -> str:
-        lineage = classifier.catalog.lineage
-        return heard_intent(text, classifier.understand, lineage, classifier.bands)
+    heard = hearing(classifier)
 
     out: dict[str, Any] = {}
     for name, path in (("dev", DEV), ("heldout", HELDOUT)):

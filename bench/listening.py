@@ -15,15 +15,13 @@ def listening() -> dict[str, Any]:
     persona hears a line, and the dev conversations: agreement, lines heard, replies that fit."""
     from chatbot.dialogue.loader import load_labelled
     from chatbot.engine.evaluation import evaluate
-    from chatbot.engine.listening import heard_intent
+    from chatbot.engine.listening import hearing
     from chatbot.engine.practice import load_classifier
     from chatbot.engine.scripted import run_folder, score
 
     classifier = load_classifier()
 
-    def heard(text: str) -> str:
-        lineage = classifier.catalog.lineage
-        return heard_intent(text, classifier.understand, lineage, classifier.bands)
+    heard = hearing(classifier)
 
     labelled = load_labelled(HELDOUT2, classifier.catalog)
     report = evaluate([(e.text, e.intent) for e in labelled], heard, classifier.catalog)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,14 +12,12 @@ from chatbot.dialogue.loader import Catalog
 from chatbot.dialogue.models import Discoverable, Persona, Stage
 from chatbot.engine.conditions import Situation, holds
 from chatbot.engine.conversation import Conversation
-from chatbot.engine.listening import STAGE_EXPECTS, Context, band_of, read
-from chatbot.engine.nlu import Understanding
+from chatbot.engine.listening import STAGE_EXPECTS, Context, Understand, band_of, read
 from chatbot.engine.persona import Voice
 from chatbot.engine.reading import COURTESY, Bands, Reading
 from chatbot.engine.tree import QuestionTree
 from chatbot.engine.turns import Turn
 
-Understand = Callable[[str], Understanding]
 _WRAP_UP_MOVES = frozenset({"ask", "thank_you", "offer_help", "promise_follow_up", "affirm"})
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from chatbot.dialogue.contract import OUT_OF_SCOPE, is_question_intent
-from chatbot.engine.nlu import Understanding
+from chatbot.engine.nlu import IntentClassifier, Understanding
 from chatbot.engine.reading import (
     CLOSING,
     COURTESY,
@@ -121,8 +121,9 @@ def weigh(
     return tuple((i, round(s / total, 4) if total else 0.0) for i, s in ordered)
 
 
-def _part(text: str, understood: Understanding, context: Context, lineage: Lineage, bands: Bands
-          ) -> Part:  # fmt: skip
+def _part(
+    text: str, understood: Understanding, context: Context, lineage: Lineage, bands: Bands
+) -> Part:
     asked = text.rstrip().endswith("?")
     ranking = weigh(understood, context, lineage, bands, asked)
     if understood.source == "pattern":
@@ -227,7 +228,7 @@ def read(
         for i, p in enumerate(parts)
         if i != main
         and is_question_intent(p.intent)
-        and band_of(p, lineage, bands) == "confident"
+        and sure[i]
         and not set(lineage(p.intent)) & set(lineage(parts[main].intent))
     )
     closing = (
@@ -251,6 +252,13 @@ def read(
     )
 
 
-def heard_intent(text: str, understand: Understand, lineage: Lineage, bands: Bands) -> str:
-    """What one line is heard as with no context: the intent `rehearse eval` scores."""
-    return read(text, understand, Context(""), lineage, bands).intent
+def hearing(classifier: IntentClassifier) -> Callable[[str], str]:
+    """What one line is heard as with no context, by a loaded model: what `rehearse eval`
+    and the benchmark score."""
+
+    def heard(text: str) -> str:
+        return read(
+            text, classifier.understand, Context(""), classifier.catalog.lineage, classifier.bands
+        ).intent
+
+    return heard

@@ -86,14 +86,12 @@ def cmd_eval(file: str | None, cv: int | None, as_json: bool, out: Printer) -> i
     else:
         if file is None:
             raise RehearseError("give a labelled FILE, or --cv K", exit_code=2)
-        from chatbot.engine.listening import heard_intent
+        from chatbot.engine.listening import hearing
 
         classifier = load_classifier(progress_to_stderr("train"))
         labelled = load_labelled(Path(file), classifier.catalog)
 
-        def heard(text: str) -> str:
-            lineage = classifier.catalog.lineage
-            return heard_intent(text, classifier.understand, lineage, classifier.bands)
+        heard = hearing(classifier)
 
         report = evaluation.evaluate(
             [(e.text, e.intent) for e in labelled], heard, classifier.catalog
